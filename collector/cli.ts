@@ -1,0 +1,8 @@
+import { Command } from 'commander';
+import { VERSION } from '../shared/version.js';
+
+const program = new Command('bladeframe-collector')
+  .description('Turns call-home messages into tickets and runs the service contract clocks')
+  .version(VERSION);
+
+await program.parseAsync(process.argv);
