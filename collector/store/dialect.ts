@@ -1,0 +1,29 @@
+import { sql, type ColumnDefinitionBuilder, type CreateTableBuilder, type Kysely } from 'kysely';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+/** Detects the dialect of a Kysely instance from its adapter (used inside migrations). */
+export function dialectOf(db: Kysely<unknown>): DialectName {
+  const adapter = db.getExecutor().adapter.constructor.name;
+  return adapter.toLowerCase().includes('postgres') ? 'postgres' : 'sqlite';
+}
+
+/** Adds an auto-incrementing integer primary key named `id` in either dialect. */
+export function withSerialId<T extends string>(
+  table: CreateTableBuilder<T, never>,
+  dialect: DialectName,
+  name = 'id',
+): CreateTableBuilder<T, string> {
+  return dialect === 'postgres'
+    ? table.addColumn(name, 'bigserial', (c: ColumnDefinitionBuilder) => c.primaryKey())
+    : table.addColumn(name, 'integer', (c: ColumnDefinitionBuilder) =>
+        c.primaryKey().autoIncrement(),
+      );
+}
+
+/** `now()` as ISO text, for defaults. */
+export function isoNowDefault(dialect: DialectName) {
+  return dialect === 'postgres'
+    ? sql`(to_char(now() at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`
+    : sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
+}

@@ -1,0 +1,78 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationProvider } from 'kysely';
+import pg from 'pg';
+import { silentLogger, type Logger } from '../../shared/logger.js';
+import type { DialectName } from './dialect.js';
+import { migrations } from './migrations/index.js';
+import type { Database } from './schema.js';
+
+export interface Store {
+  db: Kysely<Database>;
+  dialect: DialectName;
+  /** Where it lives, with any password removed (for logs and /healthz). */
+  location: string;
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  /** `postgres://...` for PostgreSQL; absent for SQLite. */
+  databaseUrl?: string | undefined;
+  /** Directory of the SQLite file when no URL is given (default ./data). */
+  dataDir?: string | undefined;
+  /** A SQLite file path (overrides dataDir), or ':memory:'. */
+  sqliteFile?: string | undefined;
+  /** PostgreSQL schema to use (tests isolate themselves this way). */
+  pgSchema?: string | undefined;
+  /** SQLite synchronous level; FULL makes every commit durable against power loss. */
+  sqliteSynchronous?: 'FULL' | 'NORMAL';
+  logger?: Logger;
+}
+
+const staticProvider: MigrationProvider = { getMigrations: async () => migrations };
+
+/** Opens the store named by the options and brings its schema up to date. */
+export async function openStore(options: StoreOptions = {}): Promise<Store> {
+  const logger = options.logger ?? silentLogger;
+  const store = options.databaseUrl?.match(/^postgres(ql)?:/)
+    ? openPostgres(options.databaseUrl, options.pgSchema)
+    : openSqlite(options);
+  await migrate(store.db, logger);
+  logger.info({ store: store.location, dialect: store.dialect }, 'store ready');
+  return store;
+}
+
+function openSqlite(options: StoreOptions): Store {
+  const file = options.sqliteFile ?? join(options.dataDir ?? './data', 'bladeframe.sqlite');
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const database = new SQLite(file);
+  database.pragma('journal_mode = WAL');
+  database.pragma(`synchronous = ${options.sqliteSynchronous ?? 'FULL'}`);
+  database.pragma('busy_timeout = 5000');
+  database.pragma('foreign_keys = ON');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return { db, dialect: 'sqlite', location: file, close: () => db.destroy() };
+}
+
+function openPostgres(url: string, schema?: string): Store {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  // An idle client losing its server must not crash the process; queries report their own errors.
+  pool.on('error', () => undefined);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const location = url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+  return { db, dialect: 'postgres', location, close: () => db.destroy() };
+}
+
+async function migrate(db: Kysely<Database>, logger: Logger): Promise<void> {
+  const migrator = new Migrator({ db, provider: staticProvider });
+  const { error, results } = await migrator.migrateToLatest();
+  for (const result of results ?? []) {
+    logger.info({ migration: result.migrationName, status: result.status }, 'migration');
+  }
+  if (error) throw error;
+}

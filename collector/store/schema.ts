@@ -1,0 +1,7 @@
+/**
+ * The Kysely view of the whole database: each area of the collector declares its own tables in
+ * its own file and they are joined here. Timestamps are ISO-8601 UTC text in both dialects, so
+ * they compare and sort the same on SQLite and PostgreSQL; JSON is stored as text.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface Database {}
