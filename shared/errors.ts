@@ -65,6 +65,24 @@ export const ERRORS = {
     cause: 'The requested resource does not exist.',
     fix: 'Check the id.',
   },
+  BF_UNAUTHENTICATED: {
+    status: 401,
+    message: 'authentication required',
+    cause: 'The request carries no bearer token, or one that is unknown, revoked or expired.',
+    fix: 'Send `Authorization: Bearer <token>`; an admin issues tokens (`bladeframe-collector tokens create`).',
+  },
+  BF_FORBIDDEN: {
+    status: 403,
+    message: 'not allowed for this role',
+    cause: "The token's role does not permit this action (see the role table in the README).",
+    fix: 'Use a token of a role that may do it, or ask an admin.',
+  },
+  BF_CONFLICT: {
+    status: 409,
+    message: 'conflicts with the current state',
+    cause: 'The resource already exists or changed meanwhile.',
+    fix: 'Reload and retry with the current state.',
+  },
   BF_BAD_REQUEST: {
     status: 400,
     message: 'the request is invalid',

@@ -3,5 +3,6 @@
  * its own file and they are joined here. Timestamps are ISO-8601 UTC text in both dialects, so
  * they compare and sort the same on SQLite and PostgreSQL; JSON is stored as text.
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface Database {}
+import type { AuthTables } from '../auth/tables.js';
+
+export interface Database extends AuthTables {}
