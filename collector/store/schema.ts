@@ -5,4 +5,5 @@
  */
 import type { AuthTables } from '../auth/tables.js';
 
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- the areas' tables are its members
 export interface Database extends AuthTables {}
