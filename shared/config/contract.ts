@@ -1,0 +1,238 @@
+import { IANAZone } from 'luxon';
+import { z } from 'zod';
+import { isDuration, parseDuration } from '../duration.js';
+
+/**
+ * The service contract (Schedule A of the Support Services Agreement) as data. Every figure the
+ * filing blanked out (`[**]`) is a setting here; what the contract fixes (business hours, the
+ * NYSE calendar, the four-hour replacement blade, the one-hour software response) is a default.
+ * Durations are written `90m`, `4h`, `2d` and come out as milliseconds. On a `business` calendar
+ * a duration counts business time only: `12h` is one full business day of 08:00-20:00.
+ */
+
+const duration = z
+  .string({ error: 'must be a duration like 90m, 4h or 2d' })
+  .refine(isDuration, { message: 'must be a duration like 90m, 4h or 2d' })
+  .transform(parseDuration)
+  .refine((ms) => ms > 0, { message: 'must be longer than zero' });
+
+const isoDate = z.iso.date({ error: 'must be a date YYYY-MM-DD' });
+const timeOfDay = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be a time of day HH:MM (24-hour)' });
+
+export const CALENDARS = ['business', 'continuous'] as const;
+export type CalendarKind = (typeof CALENDARS)[number];
+
+const businessHoursSchema = z
+  .strictObject({
+    zone: z
+      .string()
+      .default('America/New_York')
+      .refine((zone) => IANAZone.isValidZone(zone), { message: 'must be an IANA time zone' }),
+    open: timeOfDay.default('08:00'),
+    close: timeOfDay.default('20:00'),
+    /** Dated closures beyond the NYSE rules, e.g. a national day of mourning. */
+    extraClosures: z.array(z.strictObject({ date: isoDate, name: z.string().min(1) })).default([]),
+  })
+  .refine((hours) => hours.open < hours.close, {
+    message: 'open must be before close',
+    path: ['close'],
+  });
+
+const onsiteSeveritySchema = z.strictObject({
+  onsiteResponse: z.strictObject({
+    businessHours: duration,
+    outsideBusinessHours: duration,
+  }),
+  /** From arrival on site to a hardware/software diagnosis. */
+  diagnosis: duration,
+  /** Severity 1 and 2 work is continuous (24x7) by Schedule A. */
+  calendar: z.enum(CALENDARS).default('continuous'),
+});
+
+const responseSeveritySchema = z.strictObject({
+  response: duration,
+  calendar: z.enum(CALENDARS),
+});
+
+const ALL_ROLES = {
+  'ceo-coo': duration,
+  vp: duration,
+  'enterprise-services-engineering': duration,
+  'technical-service-management': duration,
+  'customer-engineer': duration,
+};
+// Schedule A's matrix names CEO/COO and V.P. for severities 1 and 2 only.
+const LOWER_ROLES = {
+  'enterprise-services-engineering': duration,
+  'technical-service-management': duration,
+  'customer-engineer': duration,
+};
+
+const contactSchema = z.strictObject({
+  name: z.string().min(1),
+  role: z.string().min(1).optional(),
+  email: z.email().optional(),
+  phone: z.string().min(3).optional(),
+});
+
+const addressSchema = z.strictObject({
+  street: z.string().min(1),
+  city: z.string().min(1),
+  region: z.string().min(1),
+  postalCode: z.string().min(1),
+  country: z.string().min(2).default('US'),
+});
+
+const siteSchema = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, { message: 'must be 1-64 of A-Z a-z 0-9 . _ -' }),
+  name: z.string().min(1),
+  /** SLR is measured per site, "defined as the physical address of a data center". */
+  address: addressSchema,
+  contacts: z.array(contactSchema).min(1, { message: 'name at least one contact' }),
+  // Kept for the spare-parts and reporting features; their fields are checked there.
+  spareSets: z.array(z.looseObject({ id: z.string().min(1) })).default([]),
+  reportRecipients: z.array(contactSchema).default([]),
+});
+
+const escalationContactsSchema = z
+  .strictObject({
+    'ceo-coo': z.array(contactSchema).default([]),
+    vp: z.array(contactSchema).default([]),
+    'enterprise-services-engineering': z.array(contactSchema).default([]),
+    'technical-service-management': z.array(contactSchema).default([]),
+    'customer-engineer': z.array(contactSchema).default([]),
+  })
+  .default({
+    'ceo-coo': [],
+    vp: [],
+    'enterprise-services-engineering': [],
+    'technical-service-management': [],
+    'customer-engineer': [],
+  });
+
+export const contractSchema = z
+  .strictObject({
+    /** Enterprise II: two years; Enterprise I: the same service for one year. */
+    program: z.enum(['enterprise-i', 'enterprise-ii']),
+    startsOn: isoDate,
+    customer: z
+      .strictObject({
+        name: z.string().min(1),
+        /** The customer's escalation list ("Customer and Egenera will provide escalation lists"). */
+        escalationList: z.array(contactSchema).default([]),
+      })
+      .optional(),
+    provider: z
+      .strictObject({
+        name: z.string().min(1),
+        supportPhone: z.string().min(3).optional(),
+        supportEmail: z.email().optional(),
+        escalationList: escalationContactsSchema,
+      })
+      .optional(),
+    businessHours: businessHoursSchema.default({
+      zone: 'America/New_York',
+      open: '08:00',
+      close: '20:00',
+      extraClosures: [],
+    }),
+    severities: z.strictObject({
+      1: onsiteSeveritySchema,
+      2: onsiteSeveritySchema,
+      3: responseSeveritySchema,
+      4: responseSeveritySchema,
+      5: responseSeveritySchema,
+    }),
+    /** "a replacement blade will be provided within four hours on a 24x7x365 basis". */
+    replacementBlade: duration.default(4 * 3_600_000),
+    /** Schedule A grants the replacement blade in the severity 1 and 2 paragraphs only. */
+    replacementSeverities: z
+      .array(z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5)]))
+      .default([1, 2]),
+    /** "An Egenera engineer must respond within one hour". */
+    softwareResponse: duration.default(3_600_000),
+    softwareUpdates: z.strictObject({
+      /** "If Software calls are not closed within [**]" */
+      after: duration,
+      /** "... Egenera must provide updates every [**]" */
+      every: duration,
+      /** Whether updates stop at the fix or only at the (consented) close. */
+      until: z.enum(['fixed', 'closed']).default('closed'),
+    }),
+    escalation: z.strictObject({
+      1: z.strictObject(ALL_ROLES),
+      2: z.strictObject(ALL_ROLES),
+      3: z.strictObject(LOWER_ROLES),
+      4: z.strictObject(LOWER_ROLES),
+      5: z.strictObject(LOWER_ROLES),
+    }),
+    slr: z.strictObject({
+      /** "Response Time=>[**]%" per site and month. */
+      thresholdPercent: z.number().min(0).max(100),
+    }),
+    clocks: z
+      .strictObject({
+        /** A warning is recorded when this fraction of a clock's target has elapsed. */
+        warnFraction: z.number().gt(0).lt(1).default(0.75),
+        /**
+         * After a customer raises the severity, the new severity's targets count from the raise
+         * (`raise`: the raise is the customer's report at that severity) or from detection.
+         */
+        raisedTargetsFrom: z.enum(['raise', 'detection']).default('raise'),
+        /**
+         * A call found to be software only by the engineer's diagnosis: its software clocks count
+         * from the diagnosis (`diagnosis`; the diagnosis itself is the engineer's response) or as
+         * if it had been known to be software from detection (`detection`).
+         */
+        softwareKnownLater: z.enum(['diagnosis', 'detection']).default('diagnosis'),
+      })
+      .default({ warnFraction: 0.75, raisedTargetsFrom: 'raise', softwareKnownLater: 'diagnosis' }),
+    detection: z
+      .strictObject({
+        /**
+         * How far the agent's observation time may differ from the receive time; beyond it
+         * (or when the agent's clock is ahead) the receive time is the detection time.
+         */
+        maxSkew: duration.default(5 * 60_000),
+      })
+      .default({ maxSkew: 5 * 60_000 }),
+    sites: z.array(siteSchema).min(1, { message: 'name at least one site' }),
+  })
+  .superRefine((contract, ctx) => {
+    const seen = new Set<string>();
+    contract.sites.forEach((site, index) => {
+      if (seen.has(site.id)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['sites', index, 'id'],
+          message: `duplicate site id "${site.id}"`,
+        });
+      }
+      seen.add(site.id);
+    });
+    const dates = new Set<string>();
+    contract.businessHours.extraClosures.forEach((closure, index) => {
+      if (dates.has(closure.date)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['businessHours', 'extraClosures', index, 'date'],
+          message: `duplicate closure ${closure.date}`,
+        });
+      }
+      dates.add(closure.date);
+    });
+  });
+
+export type ContractInput = z.input<typeof contractSchema>;
+export type Contract = z.output<typeof contractSchema>;
+export type BusinessHours = Contract['businessHours'];
+export type Site = Contract['sites'][number];
+
+const TERM_MONTHS = { 'enterprise-i': 12, 'enterprise-ii': 24 } as const;
+
+/** Length of the service term in months, before any SLR extension. */
+export function termMonths(contract: Contract): number {
+  return TERM_MONTHS[contract.program];
+}
