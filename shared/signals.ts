@@ -31,6 +31,7 @@ export const SIGNALS = {
   'blade.offline': { origin: 'fleet', title: 'Blade offline (connection lost)' },
   'blade.silent': { origin: 'fleet', title: 'Blade silent (missed heartbeats)' },
   'frame.silent': { origin: 'fleet', title: 'Whole frame silent' },
+  'frame.storm': { origin: 'fleet', title: 'Fault storm: many blades of one frame at once' },
   'customer.report': { origin: 'api', title: 'Problem reported by the customer' },
   'feature.request': { origin: 'api', title: 'Feature enhancement request' },
 } as const satisfies Record<string, SignalInfo>;

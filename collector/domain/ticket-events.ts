@@ -23,6 +23,8 @@ export interface Classification {
   /** FRU: field-replaceable unit (engineer installs); CRU: customer-replaceable unit. */
   replaceable: 'FRU' | 'CRU' | null;
   explanation: string;
+  /** Why the rule fired: each test it made, with the values it saw. */
+  because?: string[];
 }
 
 export interface OpenedData {
