@@ -50,7 +50,7 @@ const oneOrMany = <T extends z.ZodType>(item: T) =>
 const signalPattern = z
   .string()
   .min(1)
-  .refine((s) => s === '*' || isSignal(s), {
+  .refine((s): boolean => s === '*' || isSignal(s), {
     message: 'not a known signal (see docs/schema/signals.json), nor "*"',
   });
 
