@@ -89,6 +89,47 @@ export const ERRORS = {
     cause: 'The request body, query or path parameters fail validation.',
     fix: 'Correct the listed fields.',
   },
+  BF_TICKET_TRANSITION: {
+    status: 409,
+    message: "the action is not allowed in the ticket's current state",
+    cause:
+      'Tickets move open → responded → on site → diagnosed → replacement dispatched → fixed → closed; the action belongs to another step (the details name the state and the actions it allows).',
+    fix: 'Take the step the details name first, or reload the ticket: someone may have acted on it.',
+  },
+  BF_TICKET_CLOSED: {
+    status: 409,
+    message: 'the ticket is closed',
+    cause: 'A closed call takes no further lifecycle actions (notes are still accepted).',
+    fix: 'Open a new call if the problem came back.',
+  },
+  BF_CONSENT_REQUIRED: {
+    status: 422,
+    message: "closing a call needs the customer's written consent",
+    cause:
+      "Schedule A: open calls may not be considered closed without the written consent of the customer. The request lacked who consented, when, or the text of the consent, or gave a time outside the call's life (before it opened or in the future).",
+    fix: "Send consent { by, at, text } quoting the customer's written consent.",
+  },
+  BF_REPLACEMENT_SOFTWARE: {
+    status: 409,
+    message: 'a replacement blade is dispatched only for a fault diagnosed as hardware',
+    cause:
+      'The ticket is diagnosed as software; Schedule A provides a replacement blade when the problem is caused by hardware alone.',
+    fix: 'Diagnose the ticket again as hardware if that is what it is.',
+  },
+  BF_SEVERITY_NOT_RAISED: {
+    status: 422,
+    message: 'a severity can only be raised',
+    cause:
+      "The customer may raise a call's severity (1 is the most severe, so raising means a smaller number); the requested level is the same or less severe.",
+    fix: 'Ask for a more severe level (a smaller number than the current one).',
+  },
+  BF_DIAGNOSIS_INVALID: {
+    status: 422,
+    message: 'the diagnosis is incomplete',
+    cause:
+      'A software diagnosis must say whether it is an OEM Error or a Reproducible Error (the operating-system vendor terms); a hardware diagnosis must not.',
+    fix: 'Send softwareClass oem-error or reproducible-error with domain software, and none with hardware.',
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -27,6 +27,7 @@ export interface TicketView {
   test: boolean;
   occurrences: number;
   lastSeenAt: string;
+  /** When the source last reported the condition gone; null while it persists. */
   clearedAt: string | null;
   acknowledgedAt: string | null;
   respondedAt: string | null;
@@ -40,6 +41,8 @@ export interface TicketView {
   updateTimes: string[];
   severityChanges: { at: string; from: Severity; to: Severity; reason: string }[];
   children: string[];
+  /** The storm's parent ticket when this one is a child of it. */
+  parentId: string | null;
   lastEventSeq: number;
 }
 
@@ -89,6 +92,7 @@ export function foldTicket(events: readonly AnyTicketEvent[]): TicketView {
     updateTimes: [],
     severityChanges: [],
     children: [],
+    parentId: opened.parentId,
     lastEventSeq: first.seq,
   };
 
@@ -98,6 +102,8 @@ export function foldTicket(events: readonly AnyTicketEvent[]): TicketView {
       case 'occurrence':
         view.occurrences++;
         view.lastSeenAt = event.data.observedAt;
+        // The condition is back: it is no longer cleared.
+        view.clearedAt = null;
         break;
       case 'cleared':
         view.clearedAt = event.data.observedAt;
@@ -145,6 +151,9 @@ export function foldTicket(events: readonly AnyTicketEvent[]): TicketView {
         break;
       case 'child-attached':
         view.children.push(event.data.childId);
+        break;
+      case 'parent-attached':
+        view.parentId = event.data.parentId;
         break;
       case 'note':
       case 'clock-warning':

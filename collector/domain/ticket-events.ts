@@ -73,6 +73,8 @@ export type TicketEventData = {
   fixed: { resolution: string };
   closed: { consent: { by: string; at: string; text: string } };
   'child-attached': { childId: string };
+  /** This ticket became a child of a storm's parent after it opened (the parent's clocks rule). */
+  'parent-attached': { parentId: string };
   'clock-warning': { clock: ClockKind; iteration: number; dueAt: string };
   'clock-breached': { clock: ClockKind; iteration: number; dueAt: string };
   escalated: { role: EscalationRole; severity: Severity; after: string };

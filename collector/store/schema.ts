@@ -4,6 +4,7 @@
  * they compare and sort the same on SQLite and PostgreSQL; JSON is stored as text.
  */
 import type { AuthTables } from '../auth/tables.js';
+import type { TicketTables } from '../tickets/tables.js';
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- the areas' tables are its members
-export interface Database extends AuthTables {}
+export interface Database extends AuthTables, TicketTables {}

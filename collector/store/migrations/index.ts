@@ -1,10 +1,12 @@
 import type { Migration } from 'kysely';
 import { authMigration } from '../../auth/migration.js';
+import { ticketsMigration } from './0002_tickets.js';
 
 /**
  * Every migration, in order. Names sort by their number prefix; each area adds its own file and
  * registers it here. Migrations are code (not scanned files) so the bundled collector has them.
  */
 export const migrations: Record<string, Migration> = {
+  '0002_tickets': ticketsMigration,
   '0003_auth': authMigration,
 };

@@ -1,0 +1,203 @@
+import { sql } from 'kysely';
+import { formatDuration } from '../../shared/duration.js';
+import type { Observation } from '../classify/observation.js';
+import type {
+  AnyTicketEvent,
+  Classification,
+  OpenedData,
+  Severity,
+} from '../domain/ticket-events.js';
+import { dialectOf } from '../store/dialect.js';
+import { stormFingerprint } from './fingerprint.js';
+import type { TicketSettings } from './settings.js';
+import {
+  appendEvents,
+  findActiveTicket,
+  getTicketRow,
+  insertTicket,
+  SYSTEM_ACTOR,
+  ticketIdOf,
+  type Db,
+  type TicketRow,
+} from './ticket-store.js';
+
+/**
+ * Storms: many blades of one frame faulting within a window are one call for the frame (a power
+ * dip, a switch, a firmware push), not a dozen. The first ticket past the threshold opens a
+ * parent ticket for the frame; every ticket of the storm becomes its child; while the parent is
+ * open, new faults in the frame join it. The parent carries the clocks and escalations.
+ */
+
+export interface StormContext {
+  tx: Db;
+  now: string;
+  settings: TicketSettings['storm'];
+  classify: (observation: Observation) => Classification;
+}
+
+/** Faults that count towards a storm: a blade's own fault, reported by its agent or the fleet. */
+export function stormEligible(opened: OpenedData): boolean {
+  return (
+    (opened.source === 'call-home' || opened.source === 'fleet') &&
+    !opened.test &&
+    opened.frameId !== null &&
+    opened.bladeId !== null &&
+    !opened.signal.startsWith('frame.')
+  );
+}
+
+/**
+ * Serializes storm decisions per frame across collectors (PostgreSQL), so two children opening at
+ * once see each other. Released at the end of the transaction.
+ */
+export async function lockFrame(tx: Db, siteId: string, frameId: string): Promise<void> {
+  if (dialectOf(tx) !== 'postgres') return;
+  const key = stormFingerprint(siteId, frameId);
+  await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(tx);
+}
+
+/** The frame's open storm parent, if a storm is under way. */
+export function activeStorm(tx: Db, siteId: string, frameId: string) {
+  return findActiveTicket(tx, stormFingerprint(siteId, frameId));
+}
+
+/**
+ * Attaches an opened child to its parent: the parent records the child, and a child more severe
+ * than the parent raises the parent's severity (the parent answers for the worst of them).
+ */
+export async function attachToParent(
+  ctx: StormContext,
+  parentId: string,
+  child: { id: string; severity: Severity; alreadyInOpened: boolean },
+): Promise<AnyTicketEvent[]> {
+  const events: AnyTicketEvent[] = [];
+  if (!child.alreadyInOpened) {
+    const childRow = await getTicketRow(ctx.tx, child.id, { lock: 'wait' });
+    if (childRow) {
+      events.push(
+        ...(await appendEvents(ctx.tx, childRow, [
+          { type: 'parent-attached', data: { parentId }, actor: SYSTEM_ACTOR, at: ctx.now },
+        ])),
+      );
+    }
+  }
+  const parent = await getTicketRow(ctx.tx, parentId, { lock: 'wait' });
+  if (!parent) return events;
+  const current = Number(parent.severity) as Severity;
+  events.push(
+    ...(await appendEvents(ctx.tx, parent, [
+      { type: 'child-attached', data: { childId: child.id }, actor: SYSTEM_ACTOR, at: ctx.now },
+      ...(child.severity < current
+        ? [
+            {
+              type: 'severity-raised' as const,
+              data: {
+                from: current,
+                to: child.severity,
+                reason: `child ticket ${child.id} is at severity ${child.severity}`,
+              },
+              actor: SYSTEM_ACTOR,
+              at: ctx.now,
+            },
+          ]
+        : []),
+    ])),
+  );
+  return events;
+}
+
+/**
+ * After a child opened outside any storm: if enough distinct blades of its frame faulted within
+ * the window, opens the frame's parent and attaches them all. Returns the events appended.
+ */
+export async function detectStorm(
+  ctx: StormContext,
+  child: { id: string; opened: OpenedData },
+): Promise<AnyTicketEvent[]> {
+  const { opened } = child;
+  const frameId = opened.frameId!;
+  const since = new Date(Date.parse(opened.detectedAt) - ctx.settings.window).toISOString();
+  const siblings = await ctx.tx
+    .selectFrom('tickets')
+    .selectAll()
+    .where('site_id', '=', opened.siteId)
+    .where('frame_id', '=', frameId)
+    .where('blade_id', 'is not', null)
+    .where('active_fingerprint', 'is not', null)
+    .where('parent_id', 'is', null)
+    .where('test', '=', 0)
+    .where('source', 'in', ['call-home', 'fleet'])
+    .where('signal', 'not like', 'frame.%')
+    .where('detected_at', '>=', since)
+    .orderBy('detected_at')
+    .execute();
+  const blades = new Set(siblings.map((s) => s.blade_id));
+  if (blades.size < ctx.settings.minBlades) return [];
+
+  const { id: parentId, events } = await openParent(ctx, opened, siblings, blades.size);
+  for (const sibling of siblings) {
+    events.push(
+      ...(await attachToParent(ctx, parentId, {
+        id: ticketIdOf(sibling),
+        severity: Number(sibling.severity) as Severity,
+        alreadyInOpened: false,
+      })),
+    );
+  }
+  return events;
+}
+
+async function openParent(
+  ctx: StormContext,
+  trigger: OpenedData,
+  siblings: TicketRow[],
+  bladeCount: number,
+): Promise<{ id: string; events: AnyTicketEvent[] }> {
+  const frameId = trigger.frameId!;
+  const detectedAt = siblings.map((s) => s.detected_at).sort()[0] ?? trigger.detectedAt;
+  const window = formatDuration(ctx.settings.window);
+  const observation: Observation = {
+    signal: 'frame.storm',
+    component: { kind: 'frame', id: frameId, location: null },
+    evidence: { blades: bladeCount, window, tickets: siblings.length },
+    summary: `Fault storm: ${bladeCount} blades of frame ${frameId} within ${window}`,
+    siteId: trigger.siteId,
+    frameId,
+    bladeId: null,
+    environment: siblings.some((s) => s.environment === 'production') ? 'production' : 'qa',
+  };
+  const classification = ctx.classify(observation);
+  // The parent starts at the most severe of its children; later children may raise it.
+  const worst = Math.min(classification.severity, ...siblings.map((s) => Number(s.severity)));
+  if (worst < classification.severity) {
+    classification.because = [
+      ...(classification.because ?? []),
+      `most severe child is at severity ${worst}`,
+    ];
+    classification.severity = worst as Severity;
+  }
+  const opened: OpenedData = {
+    ...observation,
+    source: 'fleet',
+    signal: 'frame.storm',
+    detectedAt,
+    observedAt: detectedAt,
+    receivedAt: ctx.now,
+    classification,
+    test: false,
+    parentId: null,
+    contact: null,
+  };
+  const fingerprint = stormFingerprint(trigger.siteId, frameId);
+  const id = await insertTicket(ctx.tx, opened, ctx.now, fingerprint, fingerprint);
+  if (id === null) {
+    // Another collector opened it between our check and now (only without the frame lock).
+    const existing = await findActiveTicket(ctx.tx, fingerprint);
+    return { id: ticketIdOf(existing!), events: [] };
+  }
+  const row = await getTicketRow(ctx.tx, id, { lock: 'wait' });
+  const events = await appendEvents(ctx.tx, row!, [
+    { type: 'opened', data: opened, actor: SYSTEM_ACTOR, at: ctx.now },
+  ]);
+  return { id, events };
+}
