@@ -1,9 +1,9 @@
-import { sql, type ColumnDefinitionBuilder, type CreateTableBuilder, type Kysely } from 'kysely';
+import { sql, type ColumnDefinitionBuilder, type CreateTableBuilder } from 'kysely';
 
 export type DialectName = 'sqlite' | 'postgres';
 
 /** Detects the dialect of a Kysely instance from its adapter (used inside migrations). */
-export function dialectOf(db: Kysely<unknown>): DialectName {
+export function dialectOf(db: { getExecutor(): { adapter: object } }): DialectName {
   const adapter = db.getExecutor().adapter.constructor.name;
   return adapter.toLowerCase().includes('postgres') ? 'postgres' : 'sqlite';
 }

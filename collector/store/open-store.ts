@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, SqliteDialect, type MigrationProvider } from 'kysely';
 import pg from 'pg';
 import { silentLogger, type Logger } from '../../shared/logger.js';
 import type { DialectName } from './dialect.js';
+import { CurrentSchemaPostgresDialect } from './scoped-postgres.js';
 import { migrations } from './migrations/index.js';
 import type { Database } from './schema.js';
 
@@ -63,7 +64,7 @@ function openPostgres(url: string, schema?: string): Store {
   });
   // An idle client losing its server must not crash the process; queries report their own errors.
   pool.on('error', () => undefined);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new CurrentSchemaPostgresDialect({ pool }) });
   const location = url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
   return { db, dialect: 'postgres', location, close: () => db.destroy() };
 }

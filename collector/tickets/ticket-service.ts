@@ -113,7 +113,9 @@ export class TicketService {
     this.contract = deps.contract;
     this.logger = (deps.logger ?? silentLogger).child({ module: 'tickets' });
     this.rules = deps.rules ?? (shippedRules ??= loadRules());
-    this.settings = deps.settings ? ticketSettingsSchema.parse(deps.settings) : DEFAULT_TICKET_SETTINGS;
+    this.settings = deps.settings
+      ? ticketSettingsSchema.parse(deps.settings)
+      : DEFAULT_TICKET_SETTINGS;
   }
 
   /** Every appended event, after its transaction (or, inside a caller's transaction, at once). */
@@ -301,7 +303,11 @@ export class TicketService {
   diagnose(
     id: string,
     actor: UserActor,
-    input: { domain: 'hardware' | 'software'; softwareClass?: SoftwareErrorClass | null; note?: string },
+    input: {
+      domain: 'hardware' | 'software';
+      softwareClass?: SoftwareErrorClass | null;
+      note?: string;
+    },
   ): Promise<TicketView> {
     const softwareClass = input.softwareClass ?? null;
     if (input.domain !== 'hardware' && input.domain !== 'software') {
@@ -309,15 +315,21 @@ export class TicketService {
         `domain: ${String(input.domain)} is not hardware or software`,
       ]);
     }
-    if (input.domain === 'software' && softwareClass !== 'oem-error' && softwareClass !== 'reproducible-error') {
+    if (
+      input.domain === 'software' &&
+      softwareClass !== 'oem-error' &&
+      softwareClass !== 'reproducible-error'
+    ) {
       throw new BladeframeError('BF_DIAGNOSIS_INVALID', 'a software diagnosis needs its class', [
         'softwareClass: give oem-error (not reproducible on certified hardware) or reproducible-error',
       ]);
     }
     if (input.domain === 'hardware' && softwareClass !== null) {
-      throw new BladeframeError('BF_DIAGNOSIS_INVALID', 'a hardware diagnosis has no software class', [
-        'softwareClass: only for domain software',
-      ]);
+      throw new BladeframeError(
+        'BF_DIAGNOSIS_INVALID',
+        'a hardware diagnosis has no software class',
+        ['softwareClass: only for domain software'],
+      );
     }
     return this.act(id, actor, 'diagnose', () => [
       {
@@ -337,9 +349,13 @@ export class TicketService {
       const spareSetId = input.spareSetId ?? null;
       const site = this.contract.sites.find((s) => s.id === view.opened.siteId);
       if (spareSetId !== null && site && !site.spareSets.some((set) => set.id === spareSetId)) {
-        throw new BladeframeError('BF_BAD_REQUEST', `no spare set ${spareSetId} at site ${site.id}`, [
-          `spareSetId: one of ${site.spareSets.map((s) => s.id).join(', ') || '(none configured)'}`,
-        ]);
+        throw new BladeframeError(
+          'BF_BAD_REQUEST',
+          `no spare set ${spareSetId} at site ${site.id}`,
+          [
+            `spareSetId: one of ${site.spareSets.map((s) => s.id).join(', ') || '(none configured)'}`,
+          ],
+        );
       }
       return [
         {
@@ -366,7 +382,11 @@ export class TicketService {
   }
 
   /** Closes a fixed call; refused without the customer's written consent (who, when, text). */
-  close(id: string, actor: UserActor, input: { consent?: Partial<ConsentInput> | null }): Promise<TicketView> {
+  close(
+    id: string,
+    actor: UserActor,
+    input: { consent?: Partial<ConsentInput> | null },
+  ): Promise<TicketView> {
     return this.act(id, actor, 'close', (view) => [
       { type: 'closed', data: { consent: this.validConsent(input.consent, view) } },
     ]);
@@ -402,7 +422,10 @@ export class TicketService {
   }
 
   /** The folded view and the raw log of one ticket, or null. */
-  async get(id: string, db: Db = this.db): Promise<{ view: TicketView; events: AnyTicketEvent[] } | null> {
+  async get(
+    id: string,
+    db: Db = this.db,
+  ): Promise<{ view: TicketView; events: AnyTicketEvent[] } | null> {
     const events = await loadEvents(db, id);
     if (events.length === 0) return null;
     return { view: foldTicket(events), events };
@@ -431,12 +454,16 @@ export class TicketService {
     return view;
   }
 
-  private validConsent(consent: Partial<ConsentInput> | null | undefined, view: TicketView): ConsentInput {
+  private validConsent(
+    consent: Partial<ConsentInput> | null | undefined,
+    view: TicketView,
+  ): ConsentInput {
     const problems: string[] = [];
     const by = typeof consent?.by === 'string' ? consent.by.trim() : '';
     const text = typeof consent?.text === 'string' ? consent.text.trim() : '';
     const at = typeof consent?.at === 'string' ? Date.parse(consent.at) : NaN;
-    if (!consent) problems.push('consent: the customer\'s written consent { by, at, text } is required');
+    if (!consent)
+      problems.push("consent: the customer's written consent { by, at, text } is required");
     else {
       if (!by) problems.push('consent.by: who at the customer consented');
       if (!text) problems.push('consent.text: the text of the written consent');
@@ -513,7 +540,9 @@ function isoOr(value: string, fallback: string): string {
 function requireText(value: unknown, field: string): string {
   const text = typeof value === 'string' ? value.trim() : '';
   if (!text) {
-    throw new BladeframeError('BF_BAD_REQUEST', `${field} is required`, [`${field}: must not be empty`]);
+    throw new BladeframeError('BF_BAD_REQUEST', `${field} is required`, [
+      `${field}: must not be empty`,
+    ]);
   }
   return text.slice(0, MAX_TEXT);
 }

@@ -102,7 +102,10 @@ export async function insertTicket(
 }
 
 /** The ticket holding a fingerprint, locked for update on PostgreSQL. */
-export async function findActiveTicket(db: Db, fingerprint: string): Promise<TicketRow | undefined> {
+export async function findActiveTicket(
+  db: Db,
+  fingerprint: string,
+): Promise<TicketRow | undefined> {
   const postgres = dialectOf(db) === 'postgres';
   return db
     .selectFrom('tickets')

@@ -87,15 +87,21 @@ export function checkTransition(view: TicketView, action: Exclude<Action, 'open-
     view.state === 'diagnosed' &&
     view.domain === 'software'
   ) {
-    throw new BladeframeError('BF_REPLACEMENT_SOFTWARE', `ticket ${view.id} is diagnosed as software`, [
-      `domain: software (${view.softwareClass ?? 'unclassified'}); a replacement blade is for hardware alone`,
-    ]);
+    throw new BladeframeError(
+      'BF_REPLACEMENT_SOFTWARE',
+      `ticket ${view.id} is diagnosed as software`,
+      [
+        `domain: software (${view.softwareClass ?? 'unclassified'}); a replacement blade is for hardware alone`,
+      ],
+    );
   }
   if (allowed.includes(view.state)) return;
   if (view.state === 'closed') {
-    throw new BladeframeError('BF_TICKET_CLOSED', `ticket ${view.id} was closed at ${view.closedAt}`, [
-      `state: closed; ${action} is not allowed`,
-    ]);
+    throw new BladeframeError(
+      'BF_TICKET_CLOSED',
+      `ticket ${view.id} was closed at ${view.closedAt}`,
+      [`state: closed; ${action} is not allowed`],
+    );
   }
   const hint = HINTS[action];
   throw new BladeframeError(

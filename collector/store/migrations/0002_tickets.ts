@@ -42,7 +42,11 @@ export const ticketsMigration: Migration = {
       .on('tickets')
       .column('active_fingerprint')
       .execute();
-    await db.schema.createIndex('tickets_state').on('tickets').columns(['state', 'opened_at']).execute();
+    await db.schema
+      .createIndex('tickets_state')
+      .on('tickets')
+      .columns(['state', 'opened_at'])
+      .execute();
     await db.schema
       .createIndex('tickets_place')
       .on('tickets')
