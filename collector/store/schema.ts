@@ -6,5 +6,4 @@
 import type { AuthTables } from '../auth/tables.js';
 import type { TicketTables } from '../tickets/tables.js';
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- the areas' tables are its members
 export interface Database extends AuthTables, TicketTables {}
