@@ -256,8 +256,10 @@ function softwareUpdateClocks(facts: TicketFacts, ctx: RuleContext): ClockStatus
     if (ended) metAt = end;
     clocks.push(status('software-updates', iteration, d, metAt, ctx, ref));
     if (ended) break;
+    // The next period begins once this one is over: met, or breached (its due time passed).
+    if (metAt === null ? d.dueAt >= ctx.now : metAt > ctx.now) break;
     const following = metAt ?? d.dueAt;
-    if (following > ctx.now || (end !== null && following >= end)) break;
+    if (end !== null && following >= end) break;
     start = following;
   }
   return clocks;

@@ -96,7 +96,7 @@ export function pendingClockEvents(
       due.push({ at: warnAt, event: { type: 'clock-warning', data } });
     }
     if ((metAt === null || metAt > dueAt) && now > dueAt && !facts.breached.has(key)) {
-      due.push({ at: dueAt, event: { type: 'clock-breached', data } });
+      due.push({ at: dueAt + 1, event: { type: 'clock-breached', data } });
     }
   }
   const fixed = facts.fixedAt !== null || facts.closedAt !== null;

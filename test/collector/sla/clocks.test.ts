@@ -145,13 +145,18 @@ describe('severity 1 and 2: on-site response, diagnosis, replacement', () => {
 });
 
 describe('severity 3-5: response on their calendars', () => {
+  const dueOf = (severity: 3 | 4 | 5, detectedAt: string, contract = testContract()) =>
+    clock(
+      computeClocks(
+        new TicketLog({ severity, detectedAt, domain: 'hardware' }).events,
+        context(detectedAt, contract),
+      ),
+      'response',
+    );
+
   it('counts severity 3 in business hours across the night', () => {
     // Wed 18:00 EST + 4 business hours → Thu 10:00 EST
-    const log = new TicketLog({
-      severity: 3,
-      detectedAt: '2026-03-04T23:00:00Z',
-      domain: 'hardware',
-    });
+    const log = new TicketLog({ severity: 3, detectedAt: '2026-03-04T23:00:00Z' });
     const clocks = computeClocks(log.events, context('2026-03-04T23:00:00Z'));
     expect(kinds(clocks)).toEqual(['response']);
     expect(clock(clocks, 'response')).toMatchObject({
@@ -159,6 +164,89 @@ describe('severity 3-5: response on their calendars', () => {
       dueAt: '2026-03-05T15:00:00.000Z',
       warnAt: '2026-03-05T14:00:00.000Z', // 3 business hours: Wed 2h + Thu 1h → 09:00 EST
     });
+  });
+
+  it('gives each severity its target in and out of business hours', () => {
+    expect(dueOf(3, IN_HOURS).dueAt).toBe('2026-03-04T19:00:00.000Z'); // Wed 14:00 EST
+    expect(dueOf(3, OUT_OF_HOURS).dueAt).toBe('2026-03-05T17:00:00.000Z'); // Thu 12:00 EST
+    expect(dueOf(4, IN_HOURS).dueAt).toBe('2026-03-05T15:00:00.000Z'); // Thu 10:00 EST
+    expect(dueOf(4, OUT_OF_HOURS).dueAt).toBe('2026-03-06T01:00:00.000Z'); // Thu 20:00 EST
+    // 36 business hours from Wed 10:00: Wed 10h, Thu 12h, Fri 12h, Mon 2h → Mon 10:00 EDT.
+    expect(dueOf(5, IN_HOURS).dueAt).toBe('2026-03-09T14:00:00.000Z');
+    // Saturday: counts from Monday 08:00.
+    expect(dueOf(3, '2026-03-07T15:00:00Z').dueAt).toBe('2026-03-09T16:00:00.000Z'); // Mon 12:00 EDT
+  });
+
+  it('skips holidays and extra closures', () => {
+    // Wed 2025-01-08 17:00 EST + 4h: 3h Wed, Thu 9th closed (mourning) → Fri 09:00 EST.
+    expect(dueOf(3, '2025-01-08T22:00:00Z').dueAt).toBe('2025-01-10T14:00:00.000Z');
+    // Thu 2026-12-24 (early close, a business day) 19:00 EST + 4h: Christmas → Mon 28th 11:00.
+    expect(dueOf(3, '2026-12-25T00:00:00Z').dueAt).toBe('2026-12-28T16:00:00.000Z');
+  });
+
+  it('follows a continuous calendar when the contract says so', () => {
+    const contract = testContract((c) => {
+      c.severities[3] = { response: '4h', calendar: 'continuous' };
+    });
+    const response = dueOf(3, OUT_OF_HOURS, contract);
+    expect(response).toMatchObject({ calendar: 'continuous', dueAt: '2026-03-05T07:00:00.000Z' });
+  });
+
+  it('is met by any engagement and keeps business margins', () => {
+    const log = new TicketLog({ severity: 4, detectedAt: OUT_OF_HOURS }).add(
+      'acknowledged',
+      '2026-03-05T14:00:00Z',
+      { note: 'auto' },
+    );
+    expect(
+      clock(computeClocks(log.events, context('2026-03-05T16:00:00Z')), 'response'),
+    ).toMatchObject({
+      state: 'met',
+      metAt: '2026-03-05T14:00:00.000Z',
+      marginMs: 11 * HOUR, // met at 09:00 EST, due 20:00 EST
+    });
+    // A running business clock's margin does not shrink overnight.
+    const night = new TicketLog({ severity: 4, detectedAt: IN_HOURS });
+    const at22 = clock(computeClocks(night.events, context('2026-03-05T03:00:00Z')), 'response');
+    const at06 = clock(computeClocks(night.events, context('2026-03-05T11:00:00Z')), 'response');
+    expect(at22.marginMs).toBe(2 * HOUR);
+    expect(at06.marginMs).toBe(2 * HOUR);
+  });
+});
+
+describe('QA systems: served at severity 3 response time', () => {
+  it('gives a QA severity 1 fault the severity 3 response clock and nothing else', () => {
+    const log = new TicketLog({ severity: 1, detectedAt: IN_HOURS, environment: 'qa' })
+      .arrived('2026-03-04T16:00:00Z')
+      .diagnosed('2026-03-04T16:30:00Z', 'hardware');
+    const clocks = computeClocks(log.events, context('2026-03-04T17:00:00Z'));
+    expect(kinds(clocks)).toEqual(['response']);
+    expect(clock(clocks, 'response')).toMatchObject({
+      calendar: 'business',
+      dueAt: '2026-03-04T19:00:00.000Z',
+      state: 'met',
+      metAt: '2026-03-04T16:00:00.000Z',
+    });
+  });
+
+  it('keeps a slower QA severity’s own target', () => {
+    const log = new TicketLog({ severity: 4, detectedAt: IN_HOURS, environment: 'qa' });
+    expect(clock(computeClocks(log.events, context(IN_HOURS)), 'response').dueAt).toBe(
+      '2026-03-05T15:00:00.000Z',
+    );
+  });
+
+  it('gives QA software calls the update cadence but not the one-hour response', () => {
+    const log = new TicketLog({
+      severity: 2,
+      detectedAt: IN_HOURS,
+      environment: 'qa',
+      domain: 'software',
+    });
+    expect(kinds(computeClocks(log.events, context(IN_HOURS)))).toEqual([
+      'response',
+      'software-updates',
+    ]);
   });
 });
 
