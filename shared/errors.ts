@@ -41,6 +41,13 @@ export const ERRORS = {
       'The topic is not bladeframe/v1/<site>/<frame>/<blade>/<kind> or names differ from the payload.',
     fix: 'Check the agent configuration (site, frame, blade).',
   },
+  BF_PROCESSING_FAILED: {
+    status: 500,
+    message: 'a valid message could not be processed',
+    cause:
+      'Processing the message failed on its own, more than once, while the store was reachable (a defect its content triggers).',
+    fix: 'The dead letter keeps the payload and the error; report it. Ingest went on with the next message.',
+  },
   BF_OUTBOX_UNWRITABLE: {
     status: 500,
     message: 'the outbox directory is not writable',
@@ -129,6 +136,12 @@ export const ERRORS = {
     cause:
       'A software diagnosis must say whether it is an OEM Error or a Reproducible Error (the operating-system vendor terms); a hardware diagnosis must not.',
     fix: 'Send softwareClass oem-error or reproducible-error with domain software, and none with hardware.',
+  },
+  BF_INTERNAL: {
+    status: 500,
+    message: 'an internal error occurred',
+    cause: 'A defect or an unreachable dependency (store, broker) while serving the request.',
+    fix: 'See the collector log for the error; GET /healthz shows the state of store and broker.',
   },
 } as const satisfies Record<string, ErrorSpec>;
 

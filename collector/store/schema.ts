@@ -4,6 +4,8 @@
  * they compare and sort the same on SQLite and PostgreSQL; JSON is stored as text.
  */
 import type { AuthTables } from '../auth/tables.js';
+import type { FleetTables } from '../fleet/tables.js';
+import type { IngestTables } from '../ingest/tables.js';
 import type { TicketTables } from '../tickets/tables.js';
 
-export interface Database extends AuthTables, TicketTables {}
+export interface Database extends AuthTables, TicketTables, IngestTables, FleetTables {}

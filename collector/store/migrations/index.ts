@@ -1,6 +1,8 @@
 import type { Migration } from 'kysely';
 import { authMigration } from '../../auth/migration.js';
 import { ticketsMigration } from './0002_tickets.js';
+import { ingestMigration } from './0010_ingest.js';
+import { fleetMigration } from './0011_fleet.js';
 
 /**
  * Every migration, in order. Names sort by their number prefix; each area adds its own file and
@@ -9,4 +11,6 @@ import { ticketsMigration } from './0002_tickets.js';
 export const migrations: Record<string, Migration> = {
   '0002_tickets': ticketsMigration,
   '0003_auth': authMigration,
+  '0010_ingest': ingestMigration,
+  '0011_fleet': fleetMigration,
 };

@@ -1,0 +1,235 @@
+import type { Insertable, Kysely } from 'kysely';
+import type { Environment } from '../../shared/messages/birth.js';
+import type { ValidMessage } from '../ingest/decode.js';
+import type { Database } from '../store/schema.js';
+import type { BladeTable } from './tables.js';
+
+export interface FleetApplySettings {
+  silentAfterIntervals: number;
+  defaultHeartbeatMs: number;
+  /** The contract's word on a blade's environment, which beats the blade's own. */
+  environmentFor?: ((siteId: string, bladeId: string) => Environment | undefined) | undefined;
+}
+
+export interface FleetApplyResult {
+  /** Environment of each message's blade at the moment the message was applied, by index. */
+  environments: Environment[];
+  /** A blade changed liveness state or appeared: liveness should look again. */
+  livenessChanged: boolean;
+}
+
+const addMs = (at: Date, ms: number) => new Date(at.getTime() + ms).toISOString();
+
+/**
+ * Applies a batch of new (deduplicated) messages to the registry in the caller's transaction:
+ * each blade is read once, changed in memory message by message in arrival order, and written
+ * once; health snapshots go in one multi-row insert. Any message from a blade except its will
+ * or a clean shutdown is proof of life.
+ */
+export async function applyFleetMessages(
+  trx: Kysely<Database>,
+  messages: readonly ValidMessage[],
+  settings: FleetApplySettings,
+): Promise<FleetApplyResult> {
+  const environments: Environment[] = [];
+  if (messages.length === 0) return { environments, livenessChanged: false };
+
+  const bladeIds = [...new Set(messages.map((m) => m.message.bladeId))];
+  const existing = new Map<string, BladeTable>();
+  for (let i = 0; i < bladeIds.length; i += 500) {
+    const rows = await trx
+      .selectFrom('blades')
+      .selectAll()
+      .where('blade_id', 'in', bladeIds.slice(i, i + 500))
+      .execute();
+    for (const row of rows)
+      existing.set(row.blade_id, { ...row, heartbeat_s: Number(row.heartbeat_s) });
+  }
+
+  const touched = new Map<string, BladeTable>();
+  const snapshots: Insertable<Database['health_snapshots']>[] = [];
+  const frames = new Map<string, { site: string; frame: string; at: string }>();
+  let livenessChanged = false;
+
+  for (const m of messages) {
+    const at = m.receivedAt.toISOString();
+    const { site, frame, blade: bladeId } = m.address;
+    frames.set(`${site}/${frame}`, { site, frame, at });
+    const known = touched.get(bladeId) ?? existing.get(bladeId);
+    if (!known) livenessChanged = true;
+    const blade: BladeTable = known ? { ...known } : newBlade(bladeId, site, frame, at, settings);
+    blade.site_id = site;
+    blade.frame_id = frame;
+    blade.last_seen_at = at;
+    const deadline = () =>
+      addMs(m.receivedAt, blade.heartbeat_s * 1000 * settings.silentAfterIntervals);
+    const alive = () => {
+      if (blade.state !== 'online') {
+        blade.state = 'online';
+        blade.state_since = at;
+        blade.pending_since = null;
+        blade.silent_deadline = deadline();
+        livenessChanged = true;
+      }
+    };
+
+    switch (m.kind) {
+      case 'birth': {
+        const inv = m.message.inventory;
+        blade.hostname = inv.hostname;
+        blade.blade_type = inv.bladeType;
+        blade.vendor = inv.vendor;
+        blade.serial = inv.serial;
+        blade.firmware = JSON.stringify(inv.firmware);
+        blade.os = JSON.stringify(inv.os);
+        blade.kernel = inv.kernel;
+        blade.arch = inv.arch;
+        blade.cpus = inv.cpus;
+        blade.memory_bytes = inv.memoryBytes;
+        blade.agent_version = inv.agentVersion;
+        blade.software = JSON.stringify(inv.software);
+        blade.declared_environment = inv.environment;
+        blade.boot_id = m.message.bootId;
+        blade.birth_at = at;
+        blade.heartbeat_s = m.message.heartbeatIntervalS;
+        alive();
+        blade.silent_deadline = deadline();
+        break;
+      }
+      case 'state': {
+        const { state, cause } = m.message;
+        if (state === 'online') {
+          blade.boot_id = m.message.bootId;
+          alive();
+          blade.silent_deadline = deadline();
+        } else if (cause === 'shutdown') {
+          // A clean stop is no fault; any fault still raised is cleared by liveness.
+          if (blade.state !== 'stopped') livenessChanged = true;
+          blade.state = 'stopped';
+          blade.state_since = at;
+          blade.pending_since = null;
+          blade.silent_deadline = null;
+        } else if (blade.state === 'online' || blade.state === 'silent') {
+          // The broker's last will: the blade vanished. Dated by its receive time (its own
+          // observedAt is the connect time at which the will was registered).
+          blade.state = 'offline';
+          blade.state_since = at;
+          blade.silent_deadline = null;
+          if (blade.fault === null) blade.pending_since = at;
+          livenessChanged = true;
+        }
+        break;
+      }
+      case 'health': {
+        blade.heartbeat_s = m.message.intervalS;
+        blade.last_health_at = at;
+        const snapshot = JSON.stringify(m.message);
+        blade.last_health = snapshot;
+        snapshots.push({
+          blade_id: bladeId,
+          observed_at: m.message.observedAt,
+          received_at: at,
+          snapshot,
+        });
+        alive();
+        blade.silent_deadline = deadline();
+        break;
+      }
+      case 'event':
+        alive();
+        break;
+    }
+    blade.environment =
+      settings.environmentFor?.(site, bladeId) ??
+      (blade.declared_environment as Environment | null) ??
+      'production';
+    environments.push(blade.environment);
+    touched.set(bladeId, blade);
+  }
+
+  for (const { site, frame, at } of frames.values()) {
+    await trx
+      .insertInto('sites')
+      .values({
+        site_id: site,
+        in_contract: 0,
+        first_seen_at: at,
+        updated_at: at,
+        name: null,
+        address: null,
+        contacts: null,
+      })
+      .onConflict((oc) => oc.column('site_id').doNothing())
+      .execute();
+    await trx
+      .insertInto('frames')
+      .values({
+        site_id: site,
+        frame_id: frame,
+        state: 'ok',
+        state_since: at,
+        first_seen_at: at,
+        last_seen_at: at,
+      })
+      .onConflict((oc) => oc.columns(['site_id', 'frame_id']).doUpdateSet({ last_seen_at: at }))
+      .execute();
+  }
+  for (const blade of touched.values()) {
+    const { blade_id: _id, first_seen_at: _first, ...changes } = blade;
+    await trx
+      .insertInto('blades')
+      .values(blade)
+      .onConflict((oc) => oc.column('blade_id').doUpdateSet(changes))
+      .execute();
+  }
+  for (let i = 0; i < snapshots.length; i += 200) {
+    await trx
+      .insertInto('health_snapshots')
+      .values(snapshots.slice(i, i + 200))
+      .execute();
+  }
+  return { environments, livenessChanged };
+}
+
+function newBlade(
+  bladeId: string,
+  site: string,
+  frame: string,
+  at: string,
+  settings: FleetApplySettings,
+): BladeTable {
+  return {
+    blade_id: bladeId,
+    site_id: site,
+    frame_id: frame,
+    hostname: null,
+    blade_type: null,
+    vendor: null,
+    serial: null,
+    firmware: null,
+    os: null,
+    kernel: null,
+    arch: null,
+    cpus: null,
+    memory_bytes: null,
+    agent_version: null,
+    software: null,
+    declared_environment: null,
+    environment: settings.environmentFor?.(site, bladeId) ?? 'production',
+    boot_id: null,
+    heartbeat_s: settings.defaultHeartbeatMs / 1000,
+    // A blade first heard from through its will is registered as offline by the caller's rules.
+    state: 'online',
+    state_since: at,
+    pending_since: null,
+    fault: null,
+    silent_deadline: new Date(
+      Date.parse(at) + settings.defaultHeartbeatMs * settings.silentAfterIntervals,
+    ).toISOString(),
+    first_seen_at: at,
+    last_seen_at: at,
+    birth_at: null,
+    last_health_at: null,
+    last_health: null,
+  };
+}

@@ -1,0 +1,209 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/schema.js';
+import type { BladeState, BladeTable } from './tables.js';
+
+/** A blade as the API shows it. */
+export interface BladeView {
+  bladeId: string;
+  siteId: string;
+  frameId: string;
+  hostname: string | null;
+  bladeType: string | null;
+  vendor: string | null;
+  serial: string | null;
+  firmware: unknown;
+  os: unknown;
+  kernel: string | null;
+  arch: string | null;
+  cpus: number | null;
+  memoryBytes: number | null;
+  agentVersion: string | null;
+  software: unknown;
+  environment: 'production' | 'qa';
+  declaredEnvironment: string | null;
+  bootId: string | null;
+  heartbeatS: number;
+  state: BladeState;
+  stateSince: string;
+  /** The liveness fault raised for it, if any (its own, or its frame's). */
+  fault: string | null;
+  silentAt: string | null;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  lastHealthAt: string | null;
+  lastHealth: unknown;
+}
+
+const parse = (text: string | null): unknown => (text === null ? null : JSON.parse(text));
+
+export function toBladeView(row: BladeTable): BladeView {
+  return {
+    bladeId: row.blade_id,
+    siteId: row.site_id,
+    frameId: row.frame_id,
+    hostname: row.hostname,
+    bladeType: row.blade_type,
+    vendor: row.vendor,
+    serial: row.serial,
+    firmware: parse(row.firmware),
+    os: parse(row.os),
+    kernel: row.kernel,
+    arch: row.arch,
+    cpus: row.cpus === null ? null : Number(row.cpus),
+    memoryBytes: row.memory_bytes === null ? null : Number(row.memory_bytes),
+    agentVersion: row.agent_version,
+    software: parse(row.software),
+    environment: row.environment,
+    declaredEnvironment: row.declared_environment,
+    bootId: row.boot_id,
+    heartbeatS: Number(row.heartbeat_s),
+    state: row.state,
+    stateSince: row.state_since,
+    fault: row.fault,
+    silentAt: row.silent_deadline,
+    firstSeenAt: row.first_seen_at,
+    lastSeenAt: row.last_seen_at,
+    lastHealthAt: row.last_health_at,
+    lastHealth: parse(row.last_health),
+  };
+}
+
+export interface BladeFilter {
+  site?: string | undefined;
+  frame?: string | undefined;
+  state?: BladeState | undefined;
+  environment?: 'production' | 'qa' | undefined;
+}
+
+export async function listBlades(
+  db: Kysely<Database>,
+  filter: BladeFilter = {},
+): Promise<BladeView[]> {
+  let q = db
+    .selectFrom('blades')
+    .selectAll()
+    .orderBy('site_id')
+    .orderBy('frame_id')
+    .orderBy('blade_id');
+  if (filter.site) q = q.where('site_id', '=', filter.site);
+  if (filter.frame) q = q.where('frame_id', '=', filter.frame);
+  if (filter.state) q = q.where('state', '=', filter.state);
+  if (filter.environment) q = q.where('environment', '=', filter.environment);
+  return (await q.execute()).map(toBladeView);
+}
+
+export async function getBlade(
+  db: Kysely<Database>,
+  bladeId: string,
+): Promise<BladeView | undefined> {
+  const row = await db
+    .selectFrom('blades')
+    .selectAll()
+    .where('blade_id', '=', bladeId)
+    .executeTakeFirst();
+  return row ? toBladeView(row) : undefined;
+}
+
+export interface HealthPoint {
+  observedAt: string;
+  receivedAt: string;
+  snapshot: unknown;
+}
+
+/** A blade's health snapshots received since a time, oldest first (the 24-hour view). */
+export async function healthHistory(
+  db: Kysely<Database>,
+  bladeId: string,
+  since: Date,
+): Promise<HealthPoint[]> {
+  const rows = await db
+    .selectFrom('health_snapshots')
+    .select(['observed_at', 'received_at', 'snapshot'])
+    .where('blade_id', '=', bladeId)
+    .where('received_at', '>=', since.toISOString())
+    .orderBy('received_at')
+    .execute();
+  return rows.map((r) => ({
+    observedAt: r.observed_at,
+    receivedAt: r.received_at,
+    snapshot: JSON.parse(r.snapshot),
+  }));
+}
+
+export interface SiteView {
+  siteId: string;
+  name: string | null;
+  address: unknown;
+  contacts: unknown;
+  inContract: boolean;
+  frames: { frameId: string; state: 'ok' | 'silent'; stateSince: string; blades: number }[];
+}
+
+export async function listSites(db: Kysely<Database>): Promise<SiteView[]> {
+  const sites = await db.selectFrom('sites').selectAll().orderBy('site_id').execute();
+  const frames = await db.selectFrom('frames').selectAll().orderBy('frame_id').execute();
+  const counts = await db
+    .selectFrom('blades')
+    .select(['site_id', 'frame_id', (eb) => eb.fn.countAll<number | string>().as('n')])
+    .groupBy(['site_id', 'frame_id'])
+    .execute();
+  const count = new Map(counts.map((c) => [`${c.site_id}/${c.frame_id}`, Number(c.n)]));
+  return sites.map((s) => ({
+    siteId: s.site_id,
+    name: s.name,
+    address: parse(s.address),
+    contacts: parse(s.contacts),
+    inContract: Number(s.in_contract) === 1,
+    frames: frames
+      .filter((f) => f.site_id === s.site_id)
+      .map((f) => ({
+        frameId: f.frame_id,
+        state: f.state,
+        stateSince: f.state_since,
+        blades: count.get(`${f.site_id}/${f.frame_id}`) ?? 0,
+      })),
+  }));
+}
+
+/** A site as the contract names it: a data center's physical address and its contacts. */
+export interface ContractSite {
+  id: string;
+  name?: string | undefined;
+  address?: unknown;
+  contacts?: unknown;
+}
+
+/** Brings the registry's sites in line with the contract (sites first seen in topics stay). */
+export async function syncSites(
+  db: Kysely<Database>,
+  sites: readonly ContractSite[],
+  now: Date,
+): Promise<void> {
+  const at = now.toISOString();
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('sites').set({ in_contract: 0 }).execute();
+    for (const site of sites) {
+      const values = {
+        name: site.name ?? null,
+        address: site.address === undefined ? null : JSON.stringify(site.address),
+        contacts: site.contacts === undefined ? null : JSON.stringify(site.contacts),
+        in_contract: 1,
+        updated_at: at,
+      };
+      await trx
+        .insertInto('sites')
+        .values({ site_id: site.id, first_seen_at: at, ...values })
+        .onConflict((oc) => oc.column('site_id').doUpdateSet(values))
+        .execute();
+    }
+  });
+}
+
+/** Drops health snapshots received before a time; returns how many. */
+export async function pruneHealthSnapshots(db: Kysely<Database>, before: Date): Promise<number> {
+  const result = await db
+    .deleteFrom('health_snapshots')
+    .where('received_at', '<', before.toISOString())
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

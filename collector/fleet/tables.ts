@@ -1,0 +1,80 @@
+import type { Generated } from 'kysely';
+
+/** Sites are data centers (a physical address), from the contract or first seen in a topic. */
+export interface SiteTable {
+  site_id: string;
+  name: string | null;
+  /** JSON: the address as the contract gives it. */
+  address: string | null;
+  /** JSON array of contacts from the contract. */
+  contacts: string | null;
+  in_contract: number;
+  first_seen_at: string;
+  updated_at: string;
+}
+
+export interface FrameTable {
+  site_id: string;
+  frame_id: string;
+  /** `silent` while a frame.silent fault is raised for the whole frame. */
+  state: 'ok' | 'silent';
+  state_since: string;
+  first_seen_at: string;
+  last_seen_at: string;
+}
+
+export type BladeState = 'online' | 'offline' | 'silent' | 'stopped';
+export type BladeFault = 'blade.offline' | 'blade.silent' | 'frame.silent';
+
+export interface BladeTable {
+  blade_id: string;
+  site_id: string;
+  frame_id: string;
+  hostname: string | null;
+  blade_type: string | null;
+  vendor: string | null;
+  serial: string | null;
+  /** JSON objects/arrays from the birth inventory. */
+  firmware: string | null;
+  os: string | null;
+  kernel: string | null;
+  arch: string | null;
+  cpus: number | null;
+  memory_bytes: number | null;
+  agent_version: string | null;
+  software: string | null;
+  declared_environment: string | null;
+  environment: 'production' | 'qa';
+  boot_id: string | null;
+  heartbeat_s: number;
+  state: BladeState;
+  /** When the current state began (collector time). */
+  state_since: string;
+  /** Down (offline or silent) and not yet reported: since when, for the frame correlation window. */
+  pending_since: string | null;
+  /** The liveness fault currently raised for this blade (its own, or its frame's). */
+  fault: BladeFault | null;
+  /** When an online blade becomes silent if no health arrives; null unless online. */
+  silent_deadline: string | null;
+  first_seen_at: string;
+  last_seen_at: string;
+  birth_at: string | null;
+  last_health_at: string | null;
+  /** JSON: the last health snapshot. */
+  last_health: string | null;
+}
+
+export interface HealthSnapshotTable {
+  id: Generated<number>;
+  blade_id: string;
+  observed_at: string;
+  received_at: string;
+  snapshot: string;
+}
+
+export interface FleetTables {
+  sites: SiteTable;
+  frames: FrameTable;
+  blades: BladeTable;
+  health_snapshots: HealthSnapshotTable;
+}

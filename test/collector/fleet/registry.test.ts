@@ -1,0 +1,147 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  getBlade,
+  healthHistory,
+  listBlades,
+  listSites,
+  pruneHealthSnapshots,
+  syncSites,
+} from '../../../collector/fleet/fleet-queries.js';
+import { IngestProcessor } from '../../../collector/ingest/ingest-processor.js';
+import type { Store } from '../../../collector/store/open-store.js';
+import type { MessageKind } from '../../../shared/topics.js';
+import { bytes, FakeBlade } from '../../support/messages.js';
+import { RecordingTickets } from '../../support/recording-tickets.js';
+import { storeTargets } from '../../support/stores.js';
+
+describe.each(storeTargets)('fleet registry on $name', (target) => {
+  let store: Store;
+  let now: Date;
+  let processor: IngestProcessor;
+  beforeEach(async () => {
+    store = await target.open();
+    now = new Date('2026-01-05T13:00:00Z');
+    processor = new IngestProcessor({
+      db: store.db,
+      tickets: new RecordingTickets(),
+      fleet: {
+        silentAfterIntervals: 3,
+        defaultHeartbeatMs: 60_000,
+        environmentFor: (site, blade) => (site === 'lab' && blade === 'q1' ? 'qa' : undefined),
+      },
+    });
+  });
+  afterEach(() => store.close());
+
+  const send = (b: FakeBlade, kind: MessageKind, message: unknown) =>
+    processor.process([{ topic: b.topic(kind), payload: bytes(message), receivedAt: now }]);
+
+  it('registers a blade from its birth with inventory, environment and liveness', async () => {
+    const b = new FakeBlade({ site: 'nyc1', frame: 'f1', blade: 'b1' }, 'boot-1');
+    await send(b, 'birth', b.birth({ environment: 'qa' }, 30));
+    const view = await getBlade(store.db, 'b1');
+    expect(view).toMatchObject({
+      bladeId: 'b1',
+      siteId: 'nyc1',
+      frameId: 'f1',
+      bladeType: 'BladeFrame pBlade 4x',
+      serial: 'SN-b1',
+      firmware: { bios: '2.1.7', bmc: '1.42' },
+      os: { distro: 'Debian GNU/Linux', release: '12' },
+      kernel: '6.1.0-18-amd64',
+      memoryBytes: 68_719_476_736,
+      software: [{ product: 'PAN Manager', version: '5.2' }],
+      environment: 'qa',
+      declaredEnvironment: 'qa',
+      bootId: 'boot-1',
+      heartbeatS: 30,
+      state: 'online',
+      fault: null,
+      silentAt: '2026-01-05T13:01:30.000Z',
+      lastSeenAt: now.toISOString(),
+    });
+  });
+
+  it('lets the contract override the environment a blade declares', async () => {
+    const b = new FakeBlade({ site: 'lab', frame: 'f1', blade: 'q1' });
+    await send(b, 'birth', b.birth({ environment: 'production' }));
+    expect(await getBlade(store.db, 'q1')).toMatchObject({
+      environment: 'qa',
+      declaredEnvironment: 'production',
+    });
+  });
+
+  it('keeps the last health and a history of snapshots, and prunes old ones', async () => {
+    const b = new FakeBlade({ site: 'nyc1', frame: 'f1', blade: 'b1' });
+    for (let i = 0; i < 3; i++) {
+      await send(b, 'health', { ...b.health(60), uptimeS: i });
+      now = new Date(now.getTime() + 3_600_000);
+    }
+    const view = await getBlade(store.db, 'b1');
+    expect(view?.lastHealth).toMatchObject({ uptimeS: 2, intervalS: 60 });
+    expect(view?.lastHealthAt).toBe('2026-01-05T15:00:00.000Z');
+    const history = await healthHistory(store.db, 'b1', new Date('2026-01-05T13:30:00Z'));
+    expect(history.map((h) => (h.snapshot as { uptimeS: number }).uptimeS)).toEqual([1, 2]);
+    expect(await pruneHealthSnapshots(store.db, new Date('2026-01-05T14:30:00Z'))).toBe(2);
+    expect(await healthHistory(store.db, 'b1', new Date(0))).toHaveLength(1);
+  });
+
+  it('lists blades by site, frame, state and environment, and sites with their frames', async () => {
+    for (const [site, frame, blade] of [
+      ['nyc1', 'f1', 'a'],
+      ['nyc1', 'f2', 'b'],
+      ['chi1', 'f1', 'c'],
+    ] as const) {
+      const b = new FakeBlade({ site, frame, blade });
+      await send(b, 'birth', b.birth());
+    }
+    const c = new FakeBlade({ site: 'chi1', frame: 'f1', blade: 'c' });
+    await send(c, 'state', c.state('offline', 'shutdown'));
+    expect((await listBlades(store.db)).map((b) => b.bladeId)).toEqual(['c', 'a', 'b']);
+    expect(
+      (await listBlades(store.db, { site: 'nyc1', frame: 'f2' })).map((b) => b.bladeId),
+    ).toEqual(['b']);
+    expect((await listBlades(store.db, { state: 'stopped' })).map((b) => b.bladeId)).toEqual(['c']);
+
+    await syncSites(
+      store.db,
+      [
+        {
+          id: 'nyc1',
+          name: 'New York 1',
+          address: { street: '1 Main St', city: 'New York' },
+          contacts: [],
+        },
+      ],
+      now,
+    );
+    const sites = await listSites(store.db);
+    expect(sites).toEqual([
+      {
+        siteId: 'chi1',
+        name: null,
+        address: null,
+        contacts: null,
+        inContract: false,
+        frames: [expect.objectContaining({ frameId: 'f1', blades: 1 })],
+      },
+      {
+        siteId: 'nyc1',
+        name: 'New York 1',
+        address: { street: '1 Main St', city: 'New York' },
+        contacts: [],
+        inContract: true,
+        frames: [
+          { frameId: 'f1', state: 'ok', stateSince: now.toISOString(), blades: 1 },
+          { frameId: 'f2', state: 'ok', stateSince: now.toISOString(), blades: 1 },
+        ],
+      },
+    ]);
+  });
+
+  it('registers a blade first heard of through its will as offline', async () => {
+    const b = new FakeBlade({ site: 'nyc1', frame: 'f1', blade: 'ghost' });
+    await send(b, 'state', b.state('offline', 'will'));
+    expect(await getBlade(store.db, 'ghost')).toMatchObject({ state: 'offline', fault: null });
+  });
+});

@@ -1,0 +1,129 @@
+import mqtt, { type MqttClient } from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BatchOutcome, Delivery } from '../../../collector/ingest/ingest-processor.js';
+import { IngestPipeline } from '../../../collector/ingest/ingest-pipeline.js';
+import { MqttIngest } from '../../../collector/ingest/mqtt-ingest.js';
+import { openStore, type Store } from '../../../collector/store/open-store.js';
+import { systemClock } from '../../../shared/clock.js';
+import { startTestBroker, uniqueSite, type TestBroker } from '../../support/broker.js';
+
+let broker: TestBroker;
+let store: Store;
+beforeAll(async () => {
+  broker = await startTestBroker();
+  store = await openStore({ sqliteFile: ':memory:' });
+});
+afterAll(async () => {
+  await store.close();
+  await broker.stop();
+});
+
+class CountingProcessor {
+  batches: number[] = [];
+  seen: string[] = [];
+  hold = false;
+  constructor(private readonly commitMs = 0) {}
+  async process(batch: readonly Delivery[]): Promise<BatchOutcome> {
+    if (this.hold) await new Promise(() => undefined);
+    if (this.commitMs) await new Promise((r) => setTimeout(r, this.commitMs));
+    this.batches.push(batch.length);
+    this.seen.push(...batch.map((d) => d.payload.toString()));
+    return { processed: batch.length, duplicates: 0, deadLetters: 0, livenessChanged: false };
+  }
+}
+
+function ingestFor(site: string, clientId: string, processor: CountingProcessor) {
+  const pipeline = new IngestPipeline({
+    processor,
+    db: store.db,
+    clock: systemClock,
+    maxBatch: 500,
+    maxPending: 5000,
+  });
+  const ingest = new MqttIngest({
+    url: broker.url,
+    protocolVersion: broker.protocolVersion,
+    clientId,
+    sharedGroup: null,
+    topicFilter: `bladeframe/v1/${site}/+/+/#`,
+    sessionExpiryMs: 120_000,
+    pipeline,
+    clock: systemClock,
+  });
+  return { ingest, pipeline };
+}
+
+async function publisher(): Promise<MqttClient> {
+  return mqtt.connectAsync(broker.url, {
+    protocolVersion: broker.protocolVersion,
+    clientId: `pub-${uniqueSite()}`,
+  });
+}
+
+async function until(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function subscribed(ingest: MqttIngest): Promise<void> {
+  await until(() => ingest.status().subscribed);
+}
+
+describe('MQTT ingest', () => {
+  it('takes many messages per transaction from a real broker, each once', async () => {
+    const site = uniqueSite('ingest');
+    const processor = new CountingProcessor(5);
+    const { ingest } = ingestFor(site, `col-${site}`, processor);
+    await ingest.start();
+    await subscribed(ingest);
+    const pub = await publisher();
+    const n = 600;
+    await Promise.all(
+      Array.from({ length: n }, (_, i) =>
+        pub.publishAsync(`bladeframe/v1/${site}/f1/b1/health`, String(i), { qos: 1 }),
+      ),
+    );
+    await until(() => processor.seen.length >= n);
+    expect(processor.seen).toEqual(Array.from({ length: n }, (_, i) => String(i)));
+    expect(Math.max(...processor.batches)).toBeGreaterThan(1);
+    expect(processor.batches.length).toBeLessThan(n / 2);
+    await pub.endAsync();
+    await ingest.stop();
+  });
+
+  it('acknowledges nothing before it is durable: a crash gets the messages again', async () => {
+    const site = uniqueSite('ingest');
+    const clientId = `col-${site}`;
+    const stuck = new CountingProcessor();
+    stuck.hold = true;
+    const first = ingestFor(site, clientId, stuck);
+    await first.ingest.start();
+    await subscribed(first.ingest);
+    const pub = await publisher();
+    for (let i = 0; i < 20; i++)
+      await pub.publishAsync(`bladeframe/v1/${site}/f1/b1/event`, `m${i}`, { qos: 1 });
+    await until(() => first.pipeline.stats().pending === 20);
+    await first.ingest.abort();
+
+    const processor = new CountingProcessor();
+    const second = ingestFor(site, clientId, processor);
+    await second.ingest.start();
+    await until(() => processor.seen.length >= 20);
+    expect(processor.seen).toEqual(Array.from({ length: 20 }, (_, i) => `m${i}`));
+    await second.ingest.stop();
+
+    // Everything was acknowledged this time: a third session gets nothing more.
+    const after = new CountingProcessor();
+    const third = ingestFor(site, clientId, after);
+    await third.ingest.start();
+    await subscribed(third.ingest);
+    await pub.publishAsync(`bladeframe/v1/${site}/f1/b1/event`, 'last', { qos: 1 });
+    await until(() => after.seen.length >= 1);
+    expect(after.seen).toEqual(['last']);
+    await third.ingest.stop();
+    await pub.endAsync();
+  });
+});
