@@ -1,35 +1,14 @@
 // Builds dist/: the one-file agent bundle for blades (no node_modules needed) and the collector.
 import { build } from 'esbuild';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
-
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-// Bundled CommonJS dependencies still call require(); give the ESM bundle one.
-const banner = {
-  js: "import { createRequire as __bfCreateRequire } from 'node:module'; const require = __bfCreateRequire(import.meta.url);",
-};
-const common = {
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  banner,
-  define: { __BLADEFRAME_VERSION__: JSON.stringify(pkg.version) },
-  logLevel: 'warning',
-  legalComments: 'none',
-};
+import { existsSync, rmSync } from 'node:fs';
+import { bundleAgent, commonBundleOptions } from './agent-bundle.mjs';
 
 rmSync('dist', { recursive: true, force: true });
 
-await build({
-  ...common,
-  entryPoints: ['agent/cli.ts'],
-  outfile: 'dist/bladeframe-agent.mjs',
-  // Optional native helpers of dependencies that blades never need.
-  external: ['osx-temperature-sensor', 'bufferutil', 'utf-8-validate'],
-});
+await bundleAgent('dist/bladeframe-agent.mjs');
 
 await build({
-  ...common,
+  ...commonBundleOptions,
   entryPoints: ['collector/cli.ts'],
   outfile: 'dist/bladeframe-collector.mjs',
   // The collector runs from an installed package: keep node_modules (native sqlite, level).
