@@ -220,7 +220,7 @@ export class TicketService {
       );
       return { ticketId: id, created: true };
     });
-    this.emit(emitted);
+    this.publish(emitted);
     return result;
   }
 
@@ -283,7 +283,7 @@ export class TicketService {
       ]);
       return { view: foldTicket(events), events };
     });
-    this.emit(events);
+    this.publish(events);
     return view;
   }
 
@@ -450,7 +450,7 @@ export class TicketService {
       return { view: foldTicket([...events, ...appended]), appended };
     });
     this.logger.info({ ticketId: id, action, actor: actor.id, state: view.state }, 'ticket action');
-    this.emit(appended);
+    this.publish(appended);
     return view;
   }
 
@@ -519,7 +519,8 @@ export class TicketService {
     return this.clock.now().toISOString();
   }
 
-  private emit(events: readonly AnyTicketEvent[]): void {
+  /** Hands appended events to the listeners (the clock engine publishes its own through here). */
+  publish(events: readonly AnyTicketEvent[]): void {
     for (const event of events) {
       for (const listener of this.listeners) {
         try {
