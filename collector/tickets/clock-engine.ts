@@ -1,7 +1,7 @@
 import type { TimerHandle } from '../../shared/clock.js';
 import { silentLogger, type Logger } from '../../shared/logger.js';
 import type { AnyTicketEvent, TicketEventType } from '../domain/ticket-events.js';
-import { BusinessCalendar } from '../sla/calendar.js';
+import type { BusinessCalendar } from '../sla/calendar.js';
 import {
   nextClockDeadline,
   pendingClockEvents,
@@ -66,7 +66,6 @@ export class ClockEngine {
   private readonly db: Db;
   private readonly deps: ClockEngineDeps;
   private readonly logger: Logger;
-  private calendar: BusinessCalendar | undefined;
   private timer: TimerHandle | null = null;
   private unsubscribe: (() => void) | null = null;
   private running: Promise<number> | null = null;
@@ -85,7 +84,6 @@ export class ClockEngine {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
-    this.calendar = this.deps.calendar ?? new BusinessCalendar(this.tickets.contract.businessHours);
     this.unsubscribe = this.tickets.onEvent((event) => this.noticed(event));
     const now = this.tickets.clock.now().toISOString();
     // A contract or calendar corrected while we were down applies to every open ticket.
@@ -269,11 +267,10 @@ export class ClockEngine {
   }
 
   private context(): ClockContext {
-    this.calendar ??=
-      this.deps.calendar ?? new BusinessCalendar(this.tickets.contract.businessHours);
+    if (!this.deps.calendar) return this.tickets.clockContext();
     return {
       contract: this.tickets.contract,
-      calendar: this.calendar,
+      calendar: this.deps.calendar,
       now: this.tickets.clock.now(),
     };
   }

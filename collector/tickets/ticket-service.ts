@@ -13,13 +13,23 @@ import type { ClassificationRule } from '../classify/rule-schema.js';
 import { foldTicket, type TicketView } from '../domain/fold.js';
 import type {
   AnyTicketEvent,
+  Classification,
+  ClockStatus,
   OpenedData,
   Severity,
   SoftwareErrorClass,
 } from '../domain/ticket-events.js';
-import { detectionTime } from '../sla/clocks.js';
+import { BusinessCalendar } from '../sla/calendar.js';
+import {
+  computeClocks,
+  computeEscalations,
+  detectionTime,
+  type ClockContext,
+  type EscalationStatus,
+} from '../sla/clocks.js';
 import type { Database } from '../store/schema.js';
 import { faultFingerprint } from './fingerprint.js';
+import { listTickets, type TicketFilter } from './ticket-queries.js';
 import {
   DEFAULT_TICKET_SETTINGS,
   ticketSettingsSchema,
@@ -84,6 +94,16 @@ export interface CustomerCallInput {
   environment?: Environment;
 }
 
+export interface TicketDetail {
+  ticket: TicketView;
+  clocks: ClockStatus[];
+  escalations: EscalationStatus[];
+  /** For a storm's child: the parent whose clocks serve it. */
+  clocksCarriedBy: string | null;
+  events: AnyTicketEvent[];
+  classification: Classification & { rule: ClassificationRule | null };
+}
+
 export interface ConsentInput {
   by: string;
   at: string;
@@ -106,6 +126,7 @@ export class TicketService {
   private readonly rules: ClassificationRule[];
   private readonly settings: TicketSettings;
   private readonly listeners = new Set<(event: AnyTicketEvent) => void>();
+  private calendar: BusinessCalendar | undefined;
 
   constructor(deps: TicketServiceDeps) {
     this.db = deps.db;
@@ -419,6 +440,42 @@ export class TicketService {
         },
       ];
     });
+  }
+
+  /** What the clock functions need, at this moment. */
+  clockContext(): ClockContext {
+    this.calendar ??= new BusinessCalendar(this.contract.businessHours);
+    return { contract: this.contract, calendar: this.calendar, now: this.clock.now() };
+  }
+
+  /** The rule of this service's rules with that id (a ticket's rule may since have gone). */
+  rule(id: string): ClassificationRule | null {
+    return this.rules.find((r) => r.id === id) ?? null;
+  }
+
+  list(filter: TicketFilter = {}) {
+    return listTickets(this.db, filter);
+  }
+
+  /**
+   * Everything about one ticket: its view, clocks and escalations at this moment, its log, and
+   * its classification with the rule that fired. A storm's child shows no clocks of its own: its
+   * parent carries them (`clocksCarriedBy`).
+   */
+  async detail(id: string): Promise<TicketDetail | null> {
+    const found = await this.get(id);
+    if (!found) return null;
+    const { view, events } = found;
+    const child = view.parentId !== null;
+    const ctx = this.clockContext();
+    return {
+      ticket: view,
+      clocks: child ? [] : computeClocks(events, ctx),
+      escalations: child ? [] : computeEscalations(events, ctx),
+      clocksCarriedBy: child ? view.parentId : null,
+      events,
+      classification: { ...view.classification, rule: this.rule(view.classification.ruleId) },
+    };
   }
 
   /** The folded view and the raw log of one ticket, or null. */
