@@ -30,12 +30,7 @@ import {
 import type { Database } from '../store/schema.js';
 import { faultFingerprint } from './fingerprint.js';
 import { listTickets, type TicketFilter } from './ticket-queries.js';
-import {
-  DEFAULT_TICKET_SETTINGS,
-  ticketSettingsSchema,
-  type TicketSettings,
-  type TicketSettingsInput,
-} from './settings.js';
+import { ticketSettings, type TicketSettings, type TicketSettingsInput } from './settings.js';
 import {
   activeStorm,
   attachToParent,
@@ -134,9 +129,7 @@ export class TicketService {
     this.contract = deps.contract;
     this.logger = (deps.logger ?? silentLogger).child({ module: 'tickets' });
     this.rules = deps.rules ?? (shippedRules ??= loadRules());
-    this.settings = deps.settings
-      ? ticketSettingsSchema.parse(deps.settings)
-      : DEFAULT_TICKET_SETTINGS;
+    this.settings = ticketSettings(deps.settings);
   }
 
   /** Every appended event, after its transaction (or, inside a caller's transaction, at once). */

@@ -99,6 +99,34 @@ export const collectorConfigSchema = z.object({
       dedupRetention: duration.default(30 * 86_400_000),
     })
     .prefault({}),
+  classification: z
+    .object({
+      rulesFile: z
+        .string()
+        .min(1)
+        .optional()
+        .describe('Classification rules (YAML); absent: collector/classify/rules.yaml'),
+    })
+    .prefault({}),
+  tickets: z
+    .object({
+      storm: z
+        .object({
+          minBlades: z
+            .int()
+            .min(2)
+            .default(4)
+            .describe('Faults of this many distinct blades of one frame ...'),
+          window: duration
+            .default(5 * 60_000)
+            .describe('... detected within this window are one storm: a parent ticket'),
+        })
+        .prefault({}),
+      clockPollInterval: duration
+        .default(30_000)
+        .describe('How often the clock engine looks for work other collectors scheduled'),
+    })
+    .prefault({}),
   log: z
     .object({
       level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -128,6 +156,7 @@ export const COLLECTOR_ENV: Record<string, string> = {
   CONTRACT_FILE: 'contractFile',
   SILENT_AFTER_INTERVALS: 'fleet.silentAfterIntervals',
   LOG_LEVEL: 'log.level',
+  RULES_FILE: 'classification.rulesFile',
 };
 
 /** Reads the YAML file (if any), lets the environment override it, validates everything. */

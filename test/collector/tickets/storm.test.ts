@@ -6,7 +6,7 @@ import { engineer, observation, ticketHarness, type TicketHarness } from '../../
 describe.each(storeTargets)('storms on $name', (target) => {
   let h: TicketHarness;
   beforeEach(async () => {
-    h = await ticketHarness(target, { settings: { storm: { minBlades: 3, window: '5m' } } });
+    h = await ticketHarness(target, { settings: { storm: { minBlades: 3, window: 5 * 60_000 } } });
   });
   afterEach(() => h.close());
 
