@@ -267,6 +267,8 @@ function softwareUpdateClocks(facts: TicketFacts, ctx: RuleContext): ClockStatus
 
 /** Every clock of a ticket, in a stable order: by kind, then iteration. */
 export function clocksOf(facts: TicketFacts, ctx: RuleContext): ClockStatus[] {
+  // A storm's child is not a call of its own: the parent's clocks rule.
+  if (facts.child) return [];
   const clocks: ClockStatus[] = [];
   for (const kind of SINGLE_KINDS) {
     const clock = singleClock(kind, facts, ctx);

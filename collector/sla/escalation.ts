@@ -39,7 +39,7 @@ interface Cell {
  * provided". Each role's delay counts from detection on the severity's calendar; a fix (or the
  * close) before it cancels the escalation. A customer's raise applies the new row from the raise
  * (or from detection, per `clocks.raisedTargetsFrom`), never postponing a due time. Test calls
- * escalate to nobody.
+ * and storm children (their parent escalates) escalate to nobody.
  */
 export function escalationsOf(
   facts: TicketFacts,
@@ -47,7 +47,7 @@ export function escalationsOf(
   time: Timekeeper,
   now: number,
 ): EscalationStatus[] {
-  if (facts.test) return [];
+  if (facts.test || facts.child) return [];
   const fixedAt = [facts.fixedAt, facts.closedAt]
     .filter((t): t is number => t !== null)
     .reduce<number | null>((a, b) => (a === null ? b : Math.min(a, b)), null);

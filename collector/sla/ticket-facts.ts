@@ -24,6 +24,8 @@ export interface TicketFacts {
   detectedAt: number;
   qa: boolean;
   test: boolean;
+  /** A storm's child: its parent carries the clocks and escalations. */
+  child: boolean;
   spans: SeveritySpan[];
   /** Every event that shows an engineer engaged (response, on site, diagnosis, ...). */
   engagements: number[];
@@ -60,6 +62,7 @@ export function ticketFacts(events: readonly AnyTicketEvent[]): TicketFacts {
     detectedAt,
     qa,
     test: opened.test,
+    child: opened.parentId !== null,
     spans: [{ from: detectedAt, severity, service: serviceSeverity(severity, qa), raised: false }],
     engagements: [],
     arrivals: [],
@@ -116,6 +119,9 @@ export function ticketFacts(events: readonly AnyTicketEvent[]): TicketFacts {
         break;
       case 'clock-breached':
         facts.breached.add(clockKey(event.data.clock, event.data.iteration));
+        break;
+      case 'parent-attached':
+        facts.child = true;
         break;
       case 'escalated':
         if (!facts.escalated.has(event.data.role)) facts.escalated.set(event.data.role, at);

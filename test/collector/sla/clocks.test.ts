@@ -70,6 +70,19 @@ describe('severity 1 and 2: on-site response, diagnosis, replacement', () => {
     ).toBe('2026-04-03T23:00:00.000Z');
   });
 
+  it('counts continuous targets in real hours across daylight-saving changes', () => {
+    // Sat 7 March 2026 23:00 EST + 4h: clocks spring forward at 02:00, so 04:00 EDT (08:00Z).
+    const spring = new TicketLog({ severity: 1, detectedAt: '2026-03-08T04:00:00Z' });
+    expect(
+      clock(computeClocks(spring.events, context('2026-03-08T04:00:00Z')), 'onsite-response').dueAt,
+    ).toBe('2026-03-08T08:00:00.000Z');
+    // Sat 31 October 2026 23:00 EDT + 8h (severity 2): clocks fall back, so 06:00 EST (11:00Z).
+    const fall = new TicketLog({ severity: 2, detectedAt: '2026-11-01T03:00:00Z' });
+    expect(
+      clock(computeClocks(fall.events, context('2026-11-01T03:00:00Z')), 'onsite-response').dueAt,
+    ).toBe('2026-11-01T11:00:00.000Z');
+  });
+
   it('meets on-site response on arrival, then runs diagnosis from arrival', () => {
     const log = new TicketLog({ severity: 1, detectedAt: IN_HOURS })
       .responded('2026-03-04T15:10:00Z')

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { computeEscalations } from '../../../collector/sla/clocks.js';
+import {
+  computeClocks,
+  computeEscalations,
+  nextClockDeadline,
+  pendingClockEvents,
+} from '../../../collector/sla/clocks.js';
 import { HOUR, TicketLog, context } from './fixtures.js';
 
 const DETECTED = '2026-03-04T15:00:00Z'; // Wed 10:00 EST
@@ -73,5 +78,24 @@ describe('escalation matrix', () => {
   it('escalates no test call', () => {
     const log = new TicketLog({ severity: 2, detectedAt: DETECTED, test: true });
     expect(computeEscalations(log.events, context('2026-03-10T00:00:00Z'))).toEqual([]);
+  });
+});
+
+describe('storm children', () => {
+  it('have no clocks or escalations of their own, from the moment they join a parent', () => {
+    const log = new TicketLog({ severity: 2, detectedAt: DETECTED });
+    expect(computeClocks(log.events, context('2026-03-04T15:05:00Z'))).toHaveLength(1);
+    log.add('parent-attached', '2026-03-04T15:06:00Z', { parentId: 't-0' });
+    const later = context('2026-03-05T15:00:00Z');
+    expect(computeClocks(log.events, later)).toEqual([]);
+    expect(computeEscalations(log.events, later)).toEqual([]);
+    expect(pendingClockEvents(log.events, later)).toEqual([]);
+    expect(nextClockDeadline(log.events, later)).toBeNull();
+  });
+
+  it('have none when opened as a child', () => {
+    const log = new TicketLog({ severity: 1, detectedAt: DETECTED });
+    (log.events[0]!.data as { parentId: string | null }).parentId = 't-0';
+    expect(computeClocks(log.events, context('2026-03-05T15:00:00Z'))).toEqual([]);
   });
 });
