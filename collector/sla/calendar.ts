@@ -7,6 +7,7 @@ import { nyseHolidays, type Closure } from './nyse-holidays.js';
 type Window = readonly [open: number, close: number] | null;
 
 const WINDOW_CACHE_LIMIT = 20_000;
+const DAY_MS = 86_400_000;
 
 /**
  * Business hours of the contract: `open`-`close` in `zone`, Monday to Friday, excluding NYSE
@@ -24,6 +25,8 @@ export class BusinessCalendar {
   private readonly extra: Map<number, string>;
   private readonly closedDays = new Map<number, Map<number, string>>();
   private readonly windows = new Map<number, Window>();
+  private readonly midnights = new Map<number, number>();
+  private readonly prefixes = new Map<number, { start: number; prefix: Float64Array }>();
 
   constructor(hours: BusinessHours) {
     this.zone = hours.zone;
@@ -75,16 +78,48 @@ export class BusinessCalendar {
     const a = from.getTime();
     const b = to.getTime();
     if (b < a) return -this.businessMsBetween(to, from);
-    let total = 0;
+    const first = this.localDay(a);
     const last = this.localDay(b);
-    for (let day = this.localDay(a); day <= last; day++) {
-      const w = this.window(day);
-      if (!w) continue;
-      const lo = Math.max(a, w[0]);
-      const hi = Math.min(b, w[1]);
-      if (hi > lo) total += hi - lo;
+    if (first === last) return this.overlap(first, a, b);
+    return (
+      this.overlap(first, a, b) + this.fullDaysBetween(first + 1, last) + this.overlap(last, a, b)
+    );
+  }
+
+  /** Business time of a day's window inside [a, b]. */
+  private overlap(day: number, a: number, b: number): number {
+    const w = this.window(day);
+    if (!w) return 0;
+    return Math.max(0, Math.min(b, w[1]) - Math.max(a, w[0]));
+  }
+
+  /** Business time of the whole days from `first` up to (not including) `end`. */
+  private fullDaysBetween(first: number, end: number): number {
+    if (end <= first) return 0;
+    const y1 = civilDate(first).year;
+    const y2 = civilDate(end).year;
+    if (y1 === y2) return this.yearPrefix(y1, end) - this.yearPrefix(y1, first);
+    let total = this.yearPrefix(y1, Infinity) - this.yearPrefix(y1, first);
+    for (let y = y1 + 1; y < y2; y++) total += this.yearPrefix(y, Infinity);
+    return total + this.yearPrefix(y2, end);
+  }
+
+  /** Business time of the year's days before `day` (the whole year for Infinity); cached per year. */
+  private yearPrefix(year: number, day: number): number {
+    let table = this.prefixes.get(year);
+    if (!table) {
+      const start = dayNumber(year, 1, 1);
+      const days = dayNumber(year + 1, 1, 1) - start;
+      const prefix = new Float64Array(days + 1);
+      for (let i = 0; i < days; i++) {
+        const w = this.window(start + i);
+        prefix[i + 1] = prefix[i]! + (w ? w[1] - w[0] : 0);
+      }
+      table = { start, prefix };
+      this.prefixes.set(year, table);
     }
-    return total;
+    const index = Math.min(Math.max(day - table.start, 0), table.prefix.length - 1);
+    return table.prefix[index]!;
   }
 
   /** The next instant at or after `at` that is business time. */
@@ -109,9 +144,23 @@ export class BusinessCalendar {
     return days;
   }
 
+  /** The local date (day number) of an instant: a guess from the UTC date, then corrected. */
   private localDay(ms: number): number {
-    const local = DateTime.fromMillis(ms, { zone: this.zone });
-    return dayNumber(local.year, local.month, local.day);
+    let day = Math.floor(ms / DAY_MS);
+    while (this.midnight(day) > ms) day--;
+    while (this.midnight(day + 1) <= ms) day++;
+    return day;
+  }
+
+  /** The instant a local date begins in the zone (cached: zones change offsets rarely). */
+  private midnight(day: number): number {
+    let t = this.midnights.get(day);
+    if (t === undefined) {
+      t = DateTime.fromObject(civilDate(day), { zone: this.zone }).startOf('day').toMillis();
+      if (this.midnights.size >= WINDOW_CACHE_LIMIT) this.midnights.clear();
+      this.midnights.set(day, t);
+    }
+    return t;
   }
 
   private window(day: number): Window {

@@ -72,6 +72,31 @@ interface Timed {
   event: PendingClockEvent;
 }
 
+/** Everything the clock engine needs on one wake-up, computed in one pass over the log. */
+export interface ClockEvaluation {
+  clocks: ClockStatus[];
+  escalations: EscalationStatus[];
+  /** As `pendingClockEvents`. */
+  pending: PendingClockEvent[];
+  /** As `nextClockDeadline`. */
+  next: Date | null;
+}
+
+export function evaluateClocks(
+  events: readonly AnyTicketEvent[],
+  ctx: ClockContext,
+): ClockEvaluation {
+  const { facts, rules } = prepare(events, ctx);
+  const clocks = clocksOf(facts, rules);
+  const escalations = escalationsOf(facts, rules.contract, rules.time, rules.now);
+  return {
+    clocks,
+    escalations,
+    pending: pendingOf(facts, clocks, escalations, rules.now),
+    next: nextOf(facts, clocks, escalations, rules.now),
+  };
+}
+
 /**
  * The clock events due at `ctx.now` and not yet in the log, oldest first. Idempotent: a warning
  * or breach is recorded once per clock and iteration, an escalation once per role, so running
@@ -83,10 +108,29 @@ export function pendingClockEvents(
   events: readonly AnyTicketEvent[],
   ctx: ClockContext,
 ): PendingClockEvent[] {
-  const { facts, rules } = prepare(events, ctx);
-  const now = rules.now;
+  return evaluateClocks(events, ctx).pending;
+}
+
+/**
+ * The earliest moment after `ctx.now` at which `pendingClockEvents` would return something new
+ * (a warning, a breach or an escalation), for the engine's timer; null when nothing is ahead.
+ * A clock is breached once its due time has passed, so the breach moment is `dueAt` + 1 ms.
+ */
+export function nextClockDeadline(
+  events: readonly AnyTicketEvent[],
+  ctx: ClockContext,
+): Date | null {
+  return evaluateClocks(events, ctx).next;
+}
+
+function pendingOf(
+  facts: TicketFacts,
+  clocks: readonly ClockStatus[],
+  escalations: readonly EscalationStatus[],
+  now: number,
+): PendingClockEvent[] {
   const due: Timed[] = [];
-  for (const clock of clocksOf(facts, rules)) {
+  for (const clock of clocks) {
     const key = clockKey(clock.kind, clock.iteration);
     const warnAt = Date.parse(clock.warnAt);
     const dueAt = Date.parse(clock.dueAt);
@@ -99,9 +143,8 @@ export function pendingClockEvents(
       due.push({ at: dueAt + 1, event: { type: 'clock-breached', data } });
     }
   }
-  const fixed = facts.fixedAt !== null || facts.closedAt !== null;
-  if (!fixed) {
-    for (const e of escalationsOf(facts, rules.contract, rules.time, now)) {
+  if (facts.fixedAt === null && facts.closedAt === null) {
+    for (const e of escalations) {
       if (e.state !== 'escalated' || e.escalatedAt !== null) continue;
       due.push({
         at: Date.parse(e.dueAt),
@@ -115,31 +158,24 @@ export function pendingClockEvents(
   return due.sort((a, b) => a.at - b.at).map((t) => t.event);
 }
 
-/**
- * The earliest moment after `ctx.now` at which `pendingClockEvents` would return something new
- * (a warning, a breach or an escalation), for the engine's timer; null when nothing is ahead.
- * A clock is breached once its due time has passed, so the breach moment is `dueAt` + 1 ms.
- */
-export function nextClockDeadline(
-  events: readonly AnyTicketEvent[],
-  ctx: ClockContext,
+function nextOf(
+  facts: TicketFacts,
+  clocks: readonly ClockStatus[],
+  escalations: readonly EscalationStatus[],
+  now: number,
 ): Date | null {
-  const { facts, rules } = prepare(events, ctx);
-  const now = rules.now;
   let next = Infinity;
   const consider = (t: number): void => {
     if (t > now && t < next) next = t;
   };
-  for (const clock of clocksOf(facts, rules)) {
+  for (const clock of clocks) {
     if (clock.state !== 'running') continue;
     const key = clockKey(clock.kind, clock.iteration);
     if (!facts.warned.has(key)) consider(Date.parse(clock.warnAt));
     if (!facts.breached.has(key)) consider(Date.parse(clock.dueAt) + 1);
   }
   if (facts.fixedAt === null && facts.closedAt === null) {
-    for (const e of escalationsOf(facts, rules.contract, rules.time, now)) {
-      if (e.state === 'pending') consider(Date.parse(e.dueAt));
-    }
+    for (const e of escalations) if (e.state === 'pending') consider(Date.parse(e.dueAt));
   }
   return next === Infinity ? null : new Date(next);
 }

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../shared/clock.js';
 import type { AnyTicketEvent } from '../../../collector/domain/ticket-events.js';
-import { nextClockDeadline, pendingClockEvents } from '../../../collector/sla/clocks.js';
+import {
+  computeClocks,
+  computeEscalations,
+  evaluateClocks,
+  nextClockDeadline,
+  pendingClockEvents,
+} from '../../../collector/sla/clocks.js';
 import { TicketLog, context, testContract } from './fixtures.js';
 
 const DETECTED = '2026-03-04T15:00:00Z'; // Wed 10:00 EST
@@ -184,5 +190,20 @@ describe('warnings, breaches and escalations as the engine records them', () => 
     expect(nextClockDeadline(log.events, context('2026-03-04T15:30:00Z'))?.toISOString()).toBe(
       '2026-03-04T16:00:00.000Z', // customer engineer escalation
     );
+  });
+
+  it('gives the engine everything in one pass, equal to the separate functions', () => {
+    const log = new TicketLog({ severity: 2, detectedAt: DETECTED, domain: 'software' }).responded(
+      '2026-03-04T15:30:00Z',
+    );
+    for (const now of ['2026-03-04T16:00:00Z', '2026-03-04T18:00:00Z', '2026-03-06T00:00:00Z']) {
+      const ctx = context(now);
+      expect(evaluateClocks(log.events, ctx)).toEqual({
+        clocks: computeClocks(log.events, ctx),
+        escalations: computeEscalations(log.events, ctx),
+        pending: pendingClockEvents(log.events, ctx),
+        next: nextClockDeadline(log.events, ctx),
+      });
+    }
   });
 });
