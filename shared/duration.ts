@@ -8,7 +8,7 @@ const UNIT_MS: Record<string, number> = {
   w: 604_800_000,
 };
 
-const DURATION_PATTERN = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h|d|w))+$/;
+export const DURATION_PATTERN = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h|d|w))+$/;
 
 export function parseDuration(text: string): number {
   const trimmed = text.trim();

@@ -1,6 +1,6 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
-import { isDuration, parseDuration } from '../duration.js';
+import { DURATION_PATTERN, parseDuration } from '../duration.js';
 
 /**
  * The service contract (Schedule A of the Support Services Agreement) as data. Every figure the
@@ -12,7 +12,8 @@ import { isDuration, parseDuration } from '../duration.js';
 
 const duration = z
   .string({ error: 'must be a duration like 90m, 4h or 2d' })
-  .refine(isDuration, { message: 'must be a duration like 90m, 4h or 2d' })
+  .regex(DURATION_PATTERN, { message: 'must be a duration like 90m, 4h or 2d' })
+  .describe('A duration: 90m, 4h, 2d, 1h30m (business time on a business calendar)')
   .transform(parseDuration)
   .refine((ms) => ms > 0, { message: 'must be longer than zero' });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { contractSchema } from '../config/contract.js';
 import { ERRORS } from '../errors.js';
 import { messageSchemas } from '../messages/index.js';
 import { SIGNALS } from '../signals.js';
@@ -20,6 +21,18 @@ export function renderContractDocs(): Record<string, string> {
     files[`schema/${kind}.schema.json`] = JSON.stringify(document, null, 2) + '\n';
   }
   files['schema/signals.json'] = JSON.stringify(SIGNALS, null, 2) + '\n';
+  // The contract file as written (durations as text), for editors that validate YAML.
+  const contract = z.toJSONSchema(contractSchema, { target: 'draft-2020-12', io: 'input' });
+  files['schema/contract.schema.json'] =
+    JSON.stringify(
+      {
+        $id: 'https://bladeframe-callhome.dev/schema/v1/contract.schema.json',
+        title: 'Service contract (Schedule A) file',
+        ...contract,
+      },
+      null,
+      2,
+    ) + '\n';
   files['ERRORS.md'] = renderErrorCatalogue();
   return files;
 }
