@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../shared/clock.js';
 import { silentLogger, type Logger } from '../../shared/logger.js';
@@ -19,7 +19,8 @@ export interface AppOptions {
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: (options.logger ?? silentLogger).child({ module: 'http' }) as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // Requests are not logged one by one; errors are (see installErrorHandling).
+    logController: new LogController({ disableRequestLogging: true }),
   });
   installErrorHandling(app);
   await app.register(healthRoutes, { db: options.db, sources: options.health });

@@ -31,7 +31,9 @@ export class EmbeddedBroker {
   get url(): string {
     const address = this.server?.address() as AddressInfo | null | undefined;
     if (!address) throw new Error('the embedded broker is not listening');
-    return `mqtt://${this.options.host ?? '127.0.0.1'}:${address.port}`;
+    // Listening on every address: clients on this machine reach it through loopback.
+    const host = this.options.host ?? '127.0.0.1';
+    return `mqtt://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${address.port}`;
   }
 
   async start(): Promise<void> {

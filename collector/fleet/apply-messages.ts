@@ -8,7 +8,8 @@ export interface FleetApplySettings {
   silentAfterIntervals: number;
   defaultHeartbeatMs: number;
   /** The contract's word on a blade's environment, which beats the blade's own. */
-  environmentFor?: ((siteId: string, bladeId: string) => Environment | undefined) | undefined;
+  environmentFor?:
+    ((siteId: string, frameId: string, bladeId: string) => Environment | undefined) | undefined;
 }
 
 export interface FleetApplyResult {
@@ -140,7 +141,7 @@ export async function applyFleetMessages(
         break;
     }
     blade.environment =
-      settings.environmentFor?.(site, bladeId) ??
+      settings.environmentFor?.(site, frame, bladeId) ??
       (blade.declared_environment as Environment | null) ??
       'production';
     environments.push(blade.environment);
@@ -215,7 +216,7 @@ function newBlade(
     agent_version: null,
     software: null,
     declared_environment: null,
-    environment: settings.environmentFor?.(site, bladeId) ?? 'production',
+    environment: settings.environmentFor?.(site, frame, bladeId) ?? 'production',
     boot_id: null,
     heartbeat_s: settings.defaultHeartbeatMs / 1000,
     // A blade first heard from through its will is registered as offline by the caller's rules.

@@ -138,7 +138,9 @@ export class MqttIngest {
       );
     });
     client.on('close', () => {
-      if (this.connectedSince) this.logger.warn('broker connection lost; reconnecting');
+      if (this.connectedSince && !this.closing) {
+        this.logger.warn('broker connection lost; reconnecting');
+      }
       this.connectedSince = null;
     });
     client.on('error', (error) => {

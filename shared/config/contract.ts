@@ -86,6 +86,22 @@ const addressSchema = z.strictObject({
   country: z.string().min(2).default('US'),
 });
 
+const environmentName = z.enum(['production', 'qa']);
+const nameKey = z
+  .string()
+  .regex(/^[A-Za-z0-9._-]{1,64}$/, { message: 'must be 1-64 of A-Z a-z 0-9 . _ -' });
+
+/**
+ * Which systems the contract treats as QA (served at severity 3 response time) or production,
+ * whatever a blade declares of itself: a blade's own entry first, then its frame's.
+ */
+const siteEnvironmentsSchema = z
+  .strictObject({
+    frames: z.record(nameKey, environmentName).default({}),
+    blades: z.record(nameKey, environmentName).default({}),
+  })
+  .default({ frames: {}, blades: {} });
+
 const siteSchema = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, { message: 'must be 1-64 of A-Z a-z 0-9 . _ -' }),
   name: z.string().min(1),
@@ -95,6 +111,7 @@ const siteSchema = z.strictObject({
   // Kept for the spare-parts and reporting features; their fields are checked there.
   spareSets: z.array(z.looseObject({ id: z.string().min(1) })).default([]),
   reportRecipients: z.array(contactSchema).default([]),
+  environments: siteEnvironmentsSchema,
 });
 
 const escalationContactsSchema = z

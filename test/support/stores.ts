@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { openStore, type Store } from '../../collector/store/open-store.js';
 
@@ -34,6 +37,60 @@ async function openPostgresSchema(url: string): Promise<Store> {
     async close() {
       await store.close();
       const cleanup = new pg.Client({ connectionString: url });
+      await cleanup.connect();
+      await cleanup.query(`DROP SCHEMA ${schema} CASCADE`);
+      await cleanup.end();
+    },
+  };
+}
+
+/**
+ * Where a whole collector under test keeps its data: a fresh SQLite directory, or (when
+ * DATABASE_URL names PostgreSQL) a URL whose search_path is a fresh private schema. The same
+ * location may be opened again (a restarted collector); `drop()` removes it at the end.
+ */
+export interface TestDataLocation {
+  dataDir: string;
+  databaseUrl: string | undefined;
+  drop(): Promise<void>;
+}
+
+export interface CollectorStoreTarget {
+  name: 'sqlite' | 'postgres';
+  create(): Promise<TestDataLocation>;
+}
+
+export const collectorStoreTargets: CollectorStoreTarget[] = [
+  { name: 'sqlite', create: async () => sqliteLocation() },
+  ...(postgresUrl
+    ? [{ name: 'postgres' as const, create: () => postgresLocation(postgresUrl) }]
+    : []),
+];
+
+function sqliteLocation(): TestDataLocation {
+  const dataDir = mkdtempSync(join(tmpdir(), 'bf-collector-'));
+  return {
+    dataDir,
+    databaseUrl: undefined,
+    drop: async () => rmSync(dataDir, { recursive: true, force: true }),
+  };
+}
+
+async function postgresLocation(baseUrl: string): Promise<TestDataLocation> {
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  await admin.end();
+  const local = sqliteLocation();
+  const url = new URL(baseUrl);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  return {
+    dataDir: local.dataDir,
+    databaseUrl: url.toString(),
+    async drop() {
+      await local.drop();
+      const cleanup = new pg.Client({ connectionString: baseUrl });
       await cleanup.connect();
       await cleanup.query(`DROP SCHEMA ${schema} CASCADE`);
       await cleanup.end();

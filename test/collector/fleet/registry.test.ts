@@ -27,7 +27,8 @@ describe.each(storeTargets)('fleet registry on $name', (target) => {
       fleet: {
         silentAfterIntervals: 3,
         defaultHeartbeatMs: 60_000,
-        environmentFor: (site, blade) => (site === 'lab' && blade === 'q1' ? 'qa' : undefined),
+        environmentFor: (site, _frame, blade) =>
+          site === 'lab' && blade === 'q1' ? 'qa' : undefined,
       },
     });
   });

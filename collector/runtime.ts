@@ -1,0 +1,262 @@
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { CollectorConfig } from '../shared/config/collector-config.js';
+import type { Contract } from '../shared/config/contract.js';
+import { systemClock, type Clock } from '../shared/clock.js';
+import { silentLogger, type Logger } from '../shared/logger.js';
+import { buildApp } from './api/app.js';
+import { EmbeddedBroker } from './broker/embedded-broker.js';
+import { contractEnvironments, contractSites } from './fleet/contract-fleet.js';
+import { syncSites } from './fleet/fleet-queries.js';
+import { LivenessMonitor } from './fleet/liveness.js';
+import { Housekeeping } from './housekeeping.js';
+import { IngestPipeline } from './ingest/ingest-pipeline.js';
+import { IngestProcessor } from './ingest/ingest-processor.js';
+import { MqttIngest } from './ingest/mqtt-ingest.js';
+import { loadContract } from './sla/load-contract.js';
+import { openStore, type Store } from './store/open-store.js';
+import { TicketService } from './tickets/ticket-service.js';
+
+/** A part of the running collector: constructed cheaply, started and stopped in order. */
+export interface LifecycleModule {
+  readonly name: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  config: CollectorConfig;
+  clock?: Clock;
+  logger?: Logger;
+  /** The contract; absent: read from `config.contractFile` (or the example contract). */
+  contract?: Contract;
+}
+
+/**
+ * The collector as one process: store, broker (embedded unless one is configured), tickets,
+ * fleet liveness, the HTTP API and ingest, each a lifecycle module. Started in that order and
+ * stopped in reverse, so ingest first stops taking messages and lets the held ones commit and be
+ * acknowledged, while the store is still open and HTTP still answers.
+ */
+export class CollectorRuntime {
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly started: LifecycleModule[] = [];
+  private stopping: Promise<void> | undefined;
+  store: Store | undefined;
+  broker: EmbeddedBroker | undefined;
+  tickets: TicketService | undefined;
+  liveness: LivenessMonitor | undefined;
+  pipeline: IngestPipeline | undefined;
+  ingest: MqttIngest | undefined;
+  app: FastifyInstance | undefined;
+  contract: Contract | undefined;
+
+  constructor(private readonly options: RuntimeOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  /** The broker the collector reads from. */
+  get mqttUrl(): string {
+    return this.options.config.mqtt.url ?? this.broker?.url ?? 'mqtt://(not started)';
+  }
+
+  /** Where the HTTP API listens, e.g. `http://127.0.0.1:8080`. */
+  get httpUrl(): string {
+    const address = this.app?.server.address();
+    if (!address || typeof address === 'string') throw new Error('the HTTP API is not listening');
+    const host = ['0.0.0.0', '::'].includes(address.address) ? '127.0.0.1' : address.address;
+    return `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  }
+
+  async start(): Promise<void> {
+    const { config } = this.options;
+    this.contract = this.options.contract ?? loadContract(config.contractFile);
+    try {
+      for (const module of this.modules()) {
+        await module.start();
+        this.started.push(module);
+      }
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
+    this.logger.info(
+      { http: this.httpUrl, mqtt: this.status().mqtt, store: this.store?.location },
+      'collector running',
+    );
+  }
+
+  /** Stops whatever was started, in reverse order; safe to call more than once. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      while (this.started.length > 0) {
+        const module = this.started.pop()!;
+        try {
+          await module.stop();
+        } catch (error) {
+          this.logger.error({ module: module.name, err: (error as Error).message }, 'stop failed');
+        }
+      }
+    })();
+    return this.stopping;
+  }
+
+  status() {
+    return { mqtt: this.ingest?.status().url ?? this.mqttUrl, store: this.store?.location };
+  }
+
+  private modules(): LifecycleModule[] {
+    const { config } = this.options;
+    const clock = this.clock;
+    const log = (module: string) => this.logger.child({ module });
+    const contract = this.contract!;
+    const embedded = !config.mqtt.url;
+    const protocolVersion = config.mqtt.protocolVersion ?? (embedded ? 4 : 5);
+    let housekeeping: Housekeeping | undefined;
+
+    return [
+      {
+        name: 'store',
+        start: async () => {
+          this.store = await openStore({
+            databaseUrl: config.store.databaseUrl,
+            dataDir: config.store.dataDir,
+            sqliteSynchronous: config.store.sqliteSynchronous,
+            logger: log('store'),
+          });
+          await syncSites(this.store.db, contractSites(contract), clock.now());
+        },
+        stop: async () => {
+          await this.store?.close();
+        },
+      },
+      {
+        name: 'broker',
+        start: async () => {
+          if (!embedded) return;
+          this.broker = new EmbeddedBroker({
+            port: config.mqtt.port,
+            host: config.mqtt.host,
+            persistenceDir: join(config.store.dataDir, 'broker'),
+            logger: log('broker'),
+          });
+          await this.broker.start();
+        },
+        stop: async () => {
+          await this.broker?.stop();
+        },
+      },
+      {
+        name: 'tickets',
+        start: async () => {
+          this.tickets = new TicketService({
+            db: this.store!.db,
+            clock,
+            contract,
+            logger: this.logger,
+          });
+        },
+        stop: async () => {},
+      },
+      {
+        name: 'fleet',
+        start: async () => {
+          this.liveness = new LivenessMonitor({
+            db: this.store!.db,
+            clock,
+            tickets: this.tickets!,
+            logger: log('liveness'),
+            settings: {
+              silentAfterIntervals: config.fleet.silentAfterIntervals,
+              frameMinBlades: config.fleet.frameMinBlades,
+              frameWindowMs: config.fleet.frameWindow,
+              scanIntervalMs: config.fleet.scanInterval,
+            },
+          });
+          await this.liveness.start();
+          housekeeping = new Housekeeping({
+            db: this.store!.db,
+            clock,
+            healthRetentionMs: config.fleet.healthRetention,
+            identityRetentionMs: config.ingest.dedupRetention,
+            logger: log('housekeeping'),
+          });
+          await housekeeping.start();
+        },
+        stop: async () => {
+          await housekeeping?.stop();
+          await this.liveness?.stop();
+        },
+      },
+      {
+        name: 'http',
+        start: async () => {
+          this.app = await buildApp({
+            db: this.store!.db,
+            clock,
+            logger: this.logger,
+            health: {
+              store: { dialect: this.store!.dialect, location: this.store!.location },
+              broker: () => ({ embedded, connected: false, ...this.ingest?.status() }),
+              ingest: () => ({ lagMs: 0, storeAvailable: true, ...this.pipeline?.stats() }),
+            },
+          });
+          await this.app.listen({ host: config.http.host, port: config.http.port });
+        },
+        stop: async () => {
+          await this.app?.close();
+        },
+      },
+      {
+        name: 'ingest',
+        start: async () => {
+          const processor = new IngestProcessor({
+            db: this.store!.db,
+            tickets: this.tickets!,
+            fleet: {
+              silentAfterIntervals: config.fleet.silentAfterIntervals,
+              defaultHeartbeatMs: config.fleet.defaultHeartbeat,
+              environmentFor: contractEnvironments(contract),
+            },
+          });
+          this.pipeline = new IngestPipeline({
+            processor,
+            db: this.store!.db,
+            clock,
+            logger: log('ingest'),
+            maxBatch: Math.min(config.ingest.maxBatch, config.mqtt.receiveMaximum),
+            maxPending: config.ingest.maxPending,
+            onCommitted: (outcome) => {
+              if (outcome.livenessChanged) this.liveness?.poke();
+            },
+          });
+          this.ingest = new MqttIngest({
+            url: config.mqtt.url ?? this.broker!.url,
+            protocolVersion,
+            clientId: config.mqtt.clientId,
+            username: config.mqtt.username,
+            password: config.mqtt.password,
+            caFile: config.mqtt.caFile,
+            certFile: config.mqtt.certFile,
+            keyFile: config.mqtt.keyFile,
+            rejectUnauthorized: config.mqtt.rejectUnauthorized,
+            sharedGroup: config.mqtt.sharedGroup,
+            topicFilter: config.mqtt.topicFilter,
+            keepaliveS: config.mqtt.keepaliveS,
+            sessionExpiryMs: config.mqtt.sessionExpiry,
+            receiveMaximum: config.mqtt.receiveMaximum,
+            pipeline: this.pipeline,
+            clock,
+            logger: log('mqtt'),
+          });
+          await this.ingest.start();
+        },
+        stop: async () => {
+          await this.ingest?.stop();
+        },
+      },
+    ];
+  }
+}

@@ -1,0 +1,81 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { projectRoot } from '../../../shared/paths.js';
+import { uniqueSite } from '../../support/broker.js';
+import { until } from '../../support/wait.js';
+
+const dirs: string[] = [];
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function collector(args: string[], env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'collector/cli.ts', ...args], {
+    cwd: projectRoot(),
+    env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', ...env },
+  });
+  children.push(child);
+  const output = { out: '', err: '' };
+  child.stdout.on('data', (d) => (output.out += d));
+  child.stderr.on('data', (d) => (output.err += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output, exited };
+}
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'bf-run-'));
+  dirs.push(dir);
+  return dir;
+}
+
+describe('bladeframe-collector run', () => {
+  it('starts, answers /healthz, and stops cleanly on SIGTERM', async () => {
+    const dir = tempDir();
+    const site = uniqueSite('run');
+    const config = join(dir, 'collector.yaml');
+    // Only this test's site, and a session the broker forgets soon after.
+    writeFileSync(
+      config,
+      `mqtt:\n  topicFilter: bladeframe/v1/${site}/+/+/#\n  sessionExpiry: 1m\n  sharedGroup: ${site}\n`,
+    );
+    const env: Record<string, string> = {
+      DATA_DIR: join(dir, 'data'),
+      HTTP_PORT: '0',
+      MQTT_CLIENT_ID: `collector-${site}`,
+      ...(process.env.MQTT_URL ? { MQTT_URL: process.env.MQTT_URL } : { MQTT_PORT: '0' }),
+    };
+    const run = collector(['run', '--config', config], env);
+    const url = await until(() => run.output.out.match(/listening on (http:\/\/\S+)/)?.[1], {
+      what: 'the listening line',
+      timeoutMs: 30_000,
+    });
+    const health = await until(
+      async () => {
+        const res = await fetch(`${url}/healthz`);
+        return res.status === 200
+          ? ((await res.json()) as Record<string, { ok: boolean }>)
+          : undefined;
+      },
+      { what: '/healthz 200' },
+    );
+    expect(health.store!.ok).toBe(true);
+    expect(health.broker!.ok).toBe(true);
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+  });
+
+  it('exits 2 with path: message lines on a bad configuration', async () => {
+    const dir = tempDir();
+    const config = join(dir, 'collector.yaml');
+    writeFileSync(config, 'http:\n  port: lots\nfleet:\n  silentAfterIntervals: 0\n');
+    const run = collector(['run', '--config', config], { DATA_DIR: join(dir, 'data') });
+    expect(await run.exited).toBe(2);
+    expect(run.output.err).toMatch(/^ {2}http\.port: /m);
+    expect(run.output.err).toMatch(/^ {2}fleet\.silentAfterIntervals: /m);
+  });
+});
