@@ -15,6 +15,8 @@ import { IngestProcessor } from './ingest/ingest-processor.js';
 import { MqttIngest } from './ingest/mqtt-ingest.js';
 import { loadContract } from './sla/load-contract.js';
 import { openStore, type Store } from './store/open-store.js';
+import { loadRules } from './classify/load-rules.js';
+import { ClockEngine } from './tickets/clock-engine.js';
 import { TicketService } from './tickets/ticket-service.js';
 
 /** A part of the running collector: constructed cheaply, started and stopped in order. */
@@ -46,6 +48,7 @@ export class CollectorRuntime {
   store: Store | undefined;
   broker: EmbeddedBroker | undefined;
   tickets: TicketService | undefined;
+  clockEngine: ClockEngine | undefined;
   liveness: LivenessMonitor | undefined;
   pipeline: IngestPipeline | undefined;
   ingest: MqttIngest | undefined;
@@ -156,9 +159,19 @@ export class CollectorRuntime {
             clock,
             contract,
             logger: this.logger,
+            rules: loadRules(config.classification.rulesFile),
+            settings: { storm: config.tickets.storm },
           });
+          this.clockEngine = new ClockEngine({
+            tickets: this.tickets,
+            logger: this.logger,
+            pollIntervalMs: config.tickets.clockPollInterval,
+          });
+          await this.clockEngine.start();
         },
-        stop: async () => {},
+        stop: async () => {
+          await this.clockEngine?.stop();
+        },
       },
       {
         name: 'fleet',
@@ -196,6 +209,7 @@ export class CollectorRuntime {
           this.app = await buildApp({
             db: this.store!.db,
             clock,
+            tickets: this.tickets!,
             logger: this.logger,
             health: {
               store: { dialect: this.store!.dialect, location: this.store!.location },

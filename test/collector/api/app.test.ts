@@ -3,10 +3,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../collector/api/app.js';
 import type { HealthSources } from '../../../collector/api/routes/healthz.js';
 import { IngestProcessor } from '../../../collector/ingest/ingest-processor.js';
+import { loadContract } from '../../../collector/sla/load-contract.js';
+import { TicketService } from '../../../collector/tickets/ticket-service.js';
 import type { Store } from '../../../collector/store/open-store.js';
 import { ManualClock } from '../../../shared/clock.js';
 import { bytes, FakeBlade } from '../../support/messages.js';
-import { RecordingTickets } from '../../support/recording-tickets.js';
 import { storeTargets } from '../../support/stores.js';
 
 describe.each(storeTargets)('HTTP API on $name', (target) => {
@@ -15,6 +16,7 @@ describe.each(storeTargets)('HTTP API on $name', (target) => {
   let clock: ManualClock;
   let broker: { connected: boolean };
   let lagMs: number;
+  let processor: IngestProcessor;
 
   beforeEach(async () => {
     store = await target.open();
@@ -27,10 +29,11 @@ describe.each(storeTargets)('HTTP API on $name', (target) => {
       ingest: () => ({ lagMs, storeAvailable: true, pending: 0 }),
       maxLagMs: 10_000,
     };
-    app = await buildApp({ db: store.db, clock, health });
-    const processor = new IngestProcessor({
+    const tickets = new TicketService({ db: store.db, clock, contract: loadContract() });
+    app = await buildApp({ db: store.db, clock, health, tickets });
+    processor = new IngestProcessor({
       db: store.db,
-      tickets: new RecordingTickets(),
+      tickets,
       fleet: { silentAfterIntervals: 3, defaultHeartbeatMs: 60_000 },
     });
     const a = new FakeBlade({ site: 'nyc1', frame: 'f1', blade: 'a1' }, undefined, () =>
@@ -76,6 +79,27 @@ describe.each(storeTargets)('HTTP API on $name', (target) => {
       siteId: 'nyc1',
       frames: [{ frameId: 'f1' }, { frameId: 'f2' }],
     });
+  });
+
+  it('serves the tickets that ingest opened', async () => {
+    const a = new FakeBlade({ site: 'nyc1', frame: 'f1', blade: 'a1' }, 'boot-2', () =>
+      clock.now(),
+    );
+    const fault = a.event('disk.smart.failing', 'active', {
+      kind: 'disk',
+      id: 'sda',
+      location: 'bay 2',
+    });
+    await processor.process([
+      { topic: a.topic('event'), payload: bytes(fault), receivedAt: clock.now() },
+    ]);
+    const list = await app.inject({ url: '/api/tickets?blade=a1' });
+    expect(list.statusCode).toBe(200);
+    const [ticket] = list.json().tickets;
+    expect(ticket).toMatchObject({ signal: 'disk.smart.failing', bladeId: 'a1' });
+    const detail = await app.inject({ url: `/api/tickets/${ticket.id}` });
+    expect(detail.statusCode).toBe(200);
+    expect(detail.json().clocks.length).toBeGreaterThan(0);
   });
 
   it('answers errors as {code, message, details}', async () => {

@@ -113,5 +113,9 @@ describe.each(collectorStoreTargets)('fault to ticket, end to end, on $name', (t
       expected.map((c) => [c.kind, c.startedAt, c.dueAt, 'running']),
     );
     expect(clocks.map((c) => c.kind)).toContain('onsite-response');
+    const served = await runtime.app!.inject({ url: `/api/tickets/${rows[0]!.id}` });
+    expect(
+      served.json().clocks.map((c: { kind: string; dueAt: string }) => [c.kind, c.dueAt]),
+    ).toEqual(expected.map((c) => [c.kind, c.dueAt]));
   });
 });
