@@ -158,7 +158,7 @@ function draft(anchor: number, target: Target, ctx: RuleContext): Draft {
   };
 }
 
-export function status(
+function status(
   kind: ClockKind,
   iteration: number,
   d: Draft,

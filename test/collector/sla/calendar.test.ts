@@ -286,3 +286,23 @@ describe('business arithmetic', () => {
     expect(plain.nextBusinessTime(at('2026-03-09T15:00:00Z'))).toEqual(at('2026-03-09T15:00:00Z'));
   });
 });
+
+describe('other business hours', () => {
+  it('follows the configured zone and hours, with that zone’s daylight saving', () => {
+    const london = new BusinessCalendar({
+      zone: 'Europe/London',
+      open: '09:00',
+      close: '17:30',
+      extraClosures: [],
+    });
+    // Fri 27 March 2026 17:00 GMT + 1h: 30m Friday, then Monday 30th (BST) 09:30 = 08:30Z.
+    expect(london.addBusinessMs(at('2026-03-27T17:00:00Z'), HOUR)).toEqual(
+      at('2026-03-30T08:30:00Z'),
+    );
+    expect(london.isBusinessTime(at('2026-03-30T08:00:00Z'))).toBe(true); // 09:00 BST
+    expect(london.isBusinessTime(at('2026-03-27T08:30:00Z'))).toBe(false); // 08:30 GMT
+    expect(london.businessMsBetween(at('2026-03-30T00:00:00Z'), at('2026-03-31T00:00:00Z'))).toBe(
+      8.5 * HOUR,
+    );
+  });
+});

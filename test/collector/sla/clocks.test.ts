@@ -157,6 +157,65 @@ describe('severity 1 and 2: on-site response, diagnosis, replacement', () => {
   });
 });
 
+describe('what a fix, a remote diagnosis or a re-diagnosis does', () => {
+  it('meets every running clock with the fix', () => {
+    const log = new TicketLog({ severity: 1, detectedAt: IN_HOURS, domain: 'software' })
+      .responded('2026-03-04T15:20:00Z')
+      .fixed('2026-03-04T16:00:00Z');
+    const clocks = computeClocks(log.events, context('2026-03-04T20:00:00Z'));
+    expect(clock(clocks, 'onsite-response')).toMatchObject({
+      state: 'met',
+      metAt: '2026-03-04T16:00:00.000Z',
+    });
+    expect(clock(clocks, 'software-response')).toMatchObject({
+      state: 'met',
+      metAt: '2026-03-04T15:20:00.000Z',
+    });
+    expect(kinds(clocks)).not.toContain('diagnosis'); // nobody needed to go on site
+  });
+
+  it('gives no diagnosis clock when the diagnosis came before anyone arrived', () => {
+    const log = new TicketLog({ severity: 2, detectedAt: IN_HOURS })
+      .responded('2026-03-04T15:10:00Z')
+      .diagnosed('2026-03-04T15:40:00Z', 'hardware')
+      .arrived('2026-03-04T17:00:00Z');
+    const clocks = computeClocks(log.events, context('2026-03-04T17:30:00Z'));
+    expect(kinds(clocks)).toEqual(['onsite-response', 'replacement']);
+    expect(clock(clocks, 'replacement').dueAt).toBe('2026-03-04T19:40:00.000Z');
+  });
+
+  it('ends a replacement clock when the fault is re-diagnosed as software', () => {
+    const log = new TicketLog({ severity: 1, detectedAt: IN_HOURS })
+      .arrived('2026-03-04T16:00:00Z')
+      .diagnosed('2026-03-04T16:30:00Z', 'hardware')
+      .diagnosed('2026-03-04T17:30:00Z', 'software');
+    const clocks = computeClocks(log.events, context('2026-03-04T18:00:00Z'));
+    expect(clock(clocks, 'replacement')).toMatchObject({
+      state: 'met',
+      metAt: '2026-03-04T17:30:00.000Z',
+    });
+    // Found software by diagnosis: the cadence counts from it (default softwareKnownLater).
+    expect(clock(clocks, 'software-updates').startedAt).toBe('2026-03-05T17:30:00.000Z');
+  });
+
+  it('promises the replacement blade to severities 1-2 unless the contract widens it', () => {
+    const log = new TicketLog({ severity: 3, detectedAt: IN_HOURS })
+      .responded('2026-03-04T15:30:00Z')
+      .diagnosed('2026-03-04T16:00:00Z', 'hardware');
+    expect(kinds(computeClocks(log.events, context('2026-03-04T16:00:00Z')))).toEqual(['response']);
+    const widened = testContract((c) => {
+      c.replacementSeverities = [1, 2, 3];
+    });
+    expect(
+      clock(computeClocks(log.events, context('2026-03-04T16:00:00Z', widened)), 'replacement'),
+    ).toMatchObject({
+      startedAt: '2026-03-04T16:00:00.000Z',
+      dueAt: '2026-03-04T20:00:00.000Z',
+      calendar: 'continuous',
+    });
+  });
+});
+
 describe('severity 3-5: response on their calendars', () => {
   const dueOf = (severity: 3 | 4 | 5, detectedAt: string, contract = testContract()) =>
     clock(
