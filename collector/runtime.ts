@@ -18,6 +18,7 @@ import { openStore, type Store } from './store/open-store.js';
 import { loadRules } from './classify/load-rules.js';
 import { ClockEngine } from './tickets/clock-engine.js';
 import { TicketService } from './tickets/ticket-service.js';
+import { AuthService } from './auth/auth-service.js';
 
 /** A part of the running collector: constructed cheaply, started and stopped in order. */
 export interface LifecycleModule {
@@ -32,6 +33,11 @@ export interface RuntimeOptions {
   logger?: Logger;
   /** The contract; absent: read from `config.contractFile` (or the example contract). */
   contract?: Contract;
+  /**
+   * Shows the token of an admin created on first start (the only time it can be shown); default:
+   * the log.
+   */
+  announceBootstrapToken?: (token: string) => void;
 }
 
 /**
@@ -48,6 +54,7 @@ export class CollectorRuntime {
   store: Store | undefined;
   broker: EmbeddedBroker | undefined;
   tickets: TicketService | undefined;
+  auth: AuthService | undefined;
   clockEngine: ClockEngine | undefined;
   liveness: LivenessMonitor | undefined;
   pipeline: IngestPipeline | undefined;
@@ -136,6 +143,21 @@ export class CollectorRuntime {
         },
       },
       {
+        name: 'auth',
+        start: async () => {
+          this.auth = new AuthService(this.store!.db, clock);
+          const token = await this.auth.ensureBootstrapAdmin(config.auth.adminToken);
+          if (token) {
+            log('auth').warn('no admin existed: created user "admin"; its token is shown once');
+            (
+              this.options.announceBootstrapToken ??
+              ((t) => log('auth').warn(`bootstrap admin token (shown once): ${t}`))
+            )(token);
+          }
+        },
+        stop: async () => {},
+      },
+      {
         name: 'broker',
         start: async () => {
           if (!embedded) return;
@@ -209,6 +231,7 @@ export class CollectorRuntime {
           this.app = await buildApp({
             db: this.store!.db,
             clock,
+            auth: this.auth!,
             tickets: this.tickets!,
             logger: this.logger,
             health: {

@@ -2,21 +2,33 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../shared/clock.js';
 import { silentLogger, type Logger } from '../../shared/logger.js';
+import type { AuthService } from '../auth/auth-service.js';
 import type { Database } from '../store/schema.js';
 import type { TicketService } from '../tickets/ticket-service.js';
+import { installAccessControl, type RouteEntry } from './access.js';
 import { installErrorHandling } from './errors.js';
 import bladesRoutes from './routes/blades.js';
 import deadLetterRoutes from './routes/dead-letters.js';
 import healthRoutes, { type HealthSources } from './routes/healthz.js';
+import meRoutes from './routes/me.js';
+import ticketActionRoutes from './routes/ticket-actions.js';
 import ticketRoutes from './routes/tickets.js';
 
 export interface AppOptions {
   db: Kysely<Database>;
   clock: Clock;
   health: HealthSources;
-  /** The ticket service behind `/api/tickets`. */
+  /** Resolves bearer tokens; every route under /api/ but the OpenAPI document needs one. */
+  auth: AuthService;
   tickets: TicketService;
   logger?: Logger;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route with the access its guard enforces (for the OpenAPI document and tests). */
+    routeEntries: RouteEntry[];
+  }
 }
 
 /** The HTTP API, apart from any listening server (tests use `inject()`). */
@@ -27,9 +39,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
   });
   installErrorHandling(app);
+  // Before any route: every route registered from here on gets its access guard.
+  app.decorate('routeEntries', installAccessControl(app, options.auth));
   await app.register(healthRoutes, { db: options.db, sources: options.health });
+  await app.register(meRoutes);
+  await app.register(ticketRoutes, { tickets: options.tickets });
+  await app.register(ticketActionRoutes, { tickets: options.tickets });
   await app.register(bladesRoutes, { db: options.db, clock: options.clock });
   await app.register(deadLetterRoutes, { db: options.db });
-  await app.register(ticketRoutes, { tickets: options.tickets });
   return app;
 }

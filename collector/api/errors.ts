@@ -9,9 +9,12 @@ export function installErrorHandling(app: FastifyInstance): void {
     if (isBladeframeError(error)) {
       return reply.status(error.statusCode).send(error.toJSON());
     }
-    if ((error as FastifyError).validation || (error as FastifyError).statusCode === 400) {
-      const bad = new BladeframeError('BF_BAD_REQUEST', error.message, [error.message]);
-      return reply.status(bad.statusCode).send(bad.toJSON());
+    const status = (error as FastifyError).statusCode ?? 500;
+    if ((error as FastifyError).validation || (status >= 400 && status < 500)) {
+      // Fastify's own refusals (unparsable JSON, an unsupported content type, a body too large)
+      // keep their status and read like ours.
+      const bad = new BladeframeError('BF_BAD_REQUEST', error.message, [`body: ${error.message}`]);
+      return reply.status(status >= 400 && status < 500 ? status : 400).send(bad.toJSON());
     }
     request.log.error({ err: error }, 'request failed');
     const internal = new BladeframeError('BF_INTERNAL');

@@ -33,7 +33,16 @@ export function registerRunCommand(program: Command, io: CliOutput = processOutp
         return fail(io, error);
       }
       const logger = createLogger({ name: 'bladeframe-collector', level: config.log.level });
-      const runtime = new CollectorRuntime({ config, contract, logger });
+      const runtime = new CollectorRuntime({
+        config,
+        contract,
+        logger,
+        announceBootstrapToken: (token) =>
+          io.out(
+            `\nNo admin existed: created user "admin". Its API token, shown this once:\n\n  ${token}\n\n` +
+              'Keep it safe; issue tokens for people with `bladeframe-collector tokens create`.\n\n',
+          ),
+      });
       try {
         await runtime.start();
       } catch (error) {

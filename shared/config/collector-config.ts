@@ -127,6 +127,15 @@ export const collectorConfigSchema = z.object({
         .describe('How often the clock engine looks for work other collectors scheduled'),
     })
     .prefault({}),
+  auth: z
+    .object({
+      adminToken: text
+        .optional()
+        .describe(
+          'A token (bft_...) for the bootstrap admin; absent: one is generated on first start and printed once',
+        ),
+    })
+    .prefault({}),
   log: z
     .object({
       level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -157,6 +166,7 @@ export const COLLECTOR_ENV: Record<string, string> = {
   SILENT_AFTER_INTERVALS: 'fleet.silentAfterIntervals',
   LOG_LEVEL: 'log.level',
   RULES_FILE: 'classification.rulesFile',
+  ADMIN_TOKEN: 'auth.adminToken',
 };
 
 /** Reads the YAML file (if any), lets the environment override it, validates everything. */

@@ -1,3 +1,5 @@
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { Role } from '../../collector/domain/ticket-events.js';
 import {
   collectorConfigSchema,
   type CollectorConfig,
@@ -41,4 +43,22 @@ export async function startTestCollector(
   const runtime = new CollectorRuntime({ config, ...(clock ? { clock } : {}) });
   await runtime.start();
   return runtime;
+}
+
+/** `inject` into a running collector's API as a user of a role (created on first use). */
+export async function injectAs(
+  runtime: CollectorRuntime,
+  role: Role = 'operations',
+): Promise<(options: InjectOptions | string) => Promise<LightMyRequestResponse>> {
+  const auth = runtime.auth!;
+  const name = `test-${role}`;
+  const user = (await auth.findUser(name)) ?? (await auth.createUser({ name, role }));
+  const { token } = await auth.issueToken(user.id, { label: 'test' });
+  return (options) => {
+    const inject = typeof options === 'string' ? { url: options } : options;
+    return runtime.app!.inject({
+      ...inject,
+      headers: { ...inject.headers, authorization: `Bearer ${token}` },
+    });
+  };
 }

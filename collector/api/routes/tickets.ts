@@ -6,6 +6,7 @@ import { MAX_PAGE } from '../../tickets/ticket-queries.js';
 import type { TicketService } from '../../tickets/ticket-service.js';
 import { parseTicketId } from '../../tickets/ticket-store.js';
 import { parseRequest } from '../errors.js';
+import { ticketIdParams } from '../schemas.js';
 
 /** `a,b` or a repeated parameter, as a list. */
 function list<T extends z.ZodType>(item: T) {
@@ -45,28 +46,53 @@ const listQuery = z.object({
  * ticket with its clocks, escalations, event log and classification (the rule that fired, why).
  */
 const ticketRoutes: FastifyPluginAsync<{ tickets: TicketService }> = async (app, { tickets }) => {
-  app.get('/api/tickets', async (request) => {
-    const q = parseRequest(listQuery, request.query, 'query');
-    return tickets.list({
-      ...(q.state ? { state: q.state } : {}),
-      ...(q.severity ? { severity: q.severity as (1 | 2 | 3 | 4 | 5)[] } : {}),
-      ...(q.domain ? { domain: q.domain } : {}),
-      ...(q.site !== undefined ? { siteId: q.site } : {}),
-      ...(q.frame !== undefined ? { frameId: q.frame } : {}),
-      ...(q.blade !== undefined ? { bladeId: q.blade } : {}),
-      ...(q.breached !== undefined ? { breached: q.breached } : {}),
-      ...(q.test !== undefined ? { test: q.test } : {}),
-      ...(q.parent !== undefined ? { parentId: String(q.parent) } : {}),
-      ...(q.before !== undefined ? { before: q.before } : {}),
-      ...(q.limit !== undefined ? { limit: q.limit } : {}),
-    });
-  });
+  app.get(
+    '/api/tickets',
+    {
+      config: {
+        doc: {
+          summary: 'Tickets, newest first, with filters; paged by `before`',
+          tags: ['tickets'],
+          query: listQuery,
+        },
+      },
+    },
+    async (request) => {
+      const q = parseRequest(listQuery, request.query, 'query');
+      return tickets.list({
+        ...(q.state ? { state: q.state } : {}),
+        ...(q.severity ? { severity: q.severity as (1 | 2 | 3 | 4 | 5)[] } : {}),
+        ...(q.domain ? { domain: q.domain } : {}),
+        ...(q.site !== undefined ? { siteId: q.site } : {}),
+        ...(q.frame !== undefined ? { frameId: q.frame } : {}),
+        ...(q.blade !== undefined ? { bladeId: q.blade } : {}),
+        ...(q.breached !== undefined ? { breached: q.breached } : {}),
+        ...(q.test !== undefined ? { test: q.test } : {}),
+        ...(q.parent !== undefined ? { parentId: String(q.parent) } : {}),
+        ...(q.before !== undefined ? { before: q.before } : {}),
+        ...(q.limit !== undefined ? { limit: q.limit } : {}),
+      });
+    },
+  );
 
-  app.get<{ Params: { id: string } }>('/api/tickets/:id', async (request) => {
-    const detail = await tickets.detail(request.params.id);
-    if (!detail) throw new BladeframeError('BF_NOT_FOUND', `ticket ${request.params.id}`);
-    return detail;
-  });
+  app.get(
+    '/api/tickets/:id',
+    {
+      config: {
+        doc: {
+          summary: 'One ticket: view, clocks, escalations, event log, classification',
+          tags: ['tickets'],
+          params: ticketIdParams,
+        },
+      },
+    },
+    async (request) => {
+      const { id } = parseRequest(ticketIdParams, request.params, 'params');
+      const detail = await tickets.detail(id);
+      if (!detail) throw new BladeframeError('BF_NOT_FOUND', `ticket ${id}`);
+      return detail;
+    },
+  );
 };
 
 export default ticketRoutes;

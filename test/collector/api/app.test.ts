@@ -1,39 +1,35 @@
-import type { FastifyInstance } from 'fastify';
+import type { InjectOptions } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildApp } from '../../../collector/api/app.js';
-import type { HealthSources } from '../../../collector/api/routes/healthz.js';
 import { IngestProcessor } from '../../../collector/ingest/ingest-processor.js';
-import { loadContract } from '../../../collector/sla/load-contract.js';
-import { TicketService } from '../../../collector/tickets/ticket-service.js';
-import type { Store } from '../../../collector/store/open-store.js';
-import { ManualClock } from '../../../shared/clock.js';
+import type { ManualClock } from '../../../shared/clock.js';
+import { apiHarness, type ApiHarness } from '../../support/api.js';
 import { bytes, FakeBlade } from '../../support/messages.js';
 import { storeTargets } from '../../support/stores.js';
 
 describe.each(storeTargets)('HTTP API on $name', (target) => {
-  let store: Store;
-  let app: FastifyInstance;
+  let h: ApiHarness;
   let clock: ManualClock;
   let broker: { connected: boolean };
   let lagMs: number;
   let processor: IngestProcessor;
+  // Reads as operations (the read-only role); /healthz needs no token.
+  const app = { inject: (options: InjectOptions) => h.as('operations', options) };
 
   beforeEach(async () => {
-    store = await target.open();
-    clock = new ManualClock('2026-01-05T13:00:00Z');
     broker = { connected: true };
     lagMs = 0;
-    const health: HealthSources = {
-      store: { dialect: store.dialect, location: store.location },
-      broker: () => ({ ...broker, url: 'mqtt://127.0.0.1:1883' }),
-      ingest: () => ({ lagMs, storeAvailable: true, pending: 0 }),
-      maxLagMs: 10_000,
-    };
-    const tickets = new TicketService({ db: store.db, clock, contract: loadContract() });
-    app = await buildApp({ db: store.db, clock, health, tickets });
+    h = await apiHarness(target, {
+      start: '2026-01-05T13:00:00Z',
+      health: {
+        broker: () => ({ ...broker, url: 'mqtt://127.0.0.1:1883' }),
+        ingest: () => ({ lagMs, storeAvailable: true, pending: 0 }),
+        maxLagMs: 10_000,
+      },
+    });
+    clock = h.clock;
     processor = new IngestProcessor({
-      db: store.db,
-      tickets,
+      db: h.store.db,
+      tickets: h.tickets,
       fleet: { silentAfterIntervals: 3, defaultHeartbeatMs: 60_000 },
     });
     const a = new FakeBlade({ site: 'nyc1', frame: 'f1', blade: 'a1' }, undefined, () =>
@@ -58,8 +54,7 @@ describe.each(storeTargets)('HTTP API on $name', (target) => {
     ]);
   });
   afterEach(async () => {
-    await app.close();
-    await store.close();
+    await h.close();
   });
 
   it('lists blades, filtered', async () => {
@@ -143,7 +138,7 @@ describe.each(storeTargets)('HTTP API on $name', (target) => {
   });
 
   it('reports store, broker and ingest lag on /healthz', async () => {
-    const healthy = await app.inject({ url: '/healthz' });
+    const healthy = await h.as(null, { url: '/healthz' });
     expect(healthy.statusCode).toBe(200);
     expect(healthy.json()).toMatchObject({
       status: 'ok',
@@ -153,7 +148,7 @@ describe.each(storeTargets)('HTTP API on $name', (target) => {
     });
     broker.connected = false;
     lagMs = 20_000;
-    const degraded = await app.inject({ url: '/healthz' });
+    const degraded = await h.as(null, { url: '/healthz' });
     expect(degraded.statusCode).toBe(503);
     expect(degraded.json()).toMatchObject({
       status: 'degraded',

@@ -180,11 +180,17 @@ describe.each(storeTargets)('ticket API on $name', (target) => {
     expect(body.classification.explanation).toContain('CPU0_DIMM_A1');
   });
 
-  it('answers 404 for an unknown ticket', async () => {
-    for (const url of ['/api/tickets/999999', '/api/tickets/abc', '/api/tickets/0']) {
-      const { status, body } = await get<{ code: string }>(url);
-      expect(status).toBe(404);
-      expect(body.code).toBe('BF_NOT_FOUND');
+  it('answers 404 for an unknown ticket and 400 for what cannot be a ticket id', async () => {
+    const unknown = await get<{ code: string }>('/api/tickets/999999');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.code).toBe('BF_NOT_FOUND');
+    for (const url of ['/api/tickets/abc', '/api/tickets/0', '/api/tickets/-1']) {
+      const { status, body } = await get<{ code: string; details: string[] }>(url);
+      expect(status, url).toBe(400);
+      expect(body).toMatchObject({
+        code: 'BF_BAD_REQUEST',
+        details: [expect.stringMatching(/^params\.id: must be a ticket id/)],
+      });
     }
   });
 });

@@ -65,6 +65,12 @@ describe('bladeframe-collector run', () => {
     );
     expect(health.store!.ok).toBe(true);
     expect(health.broker!.ok).toBe(true);
+    // First start: an admin is created and its token shown once, on the console.
+    const token = run.output.out.match(/^ {2}(bft_\S+)$/m)?.[1];
+    expect(token).toBeDefined();
+    const me = await fetch(`${url}/api/me`, { headers: { authorization: `Bearer ${token}` } });
+    expect(await me.json()).toMatchObject({ name: 'admin', role: 'admin' });
+    expect((await fetch(`${url}/api/tickets`)).status).toBe(401);
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
   });

@@ -4,7 +4,7 @@ import { BusinessCalendar } from '../../../collector/sla/calendar.js';
 import { clocksForNewTicket, computeClocks } from '../../../collector/sla/clocks.js';
 import { FakeAgent } from '../../support/agent.js';
 import { startTestBroker, uniqueSite, type TestBroker } from '../../support/broker.js';
-import { startTestCollector, testCollectorConfig } from '../../support/collector.js';
+import { injectAs, startTestCollector, testCollectorConfig } from '../../support/collector.js';
 import { collectorStoreTargets, type TestDataLocation } from '../../support/stores.js';
 import { until } from '../../support/wait.js';
 
@@ -113,7 +113,7 @@ describe.each(collectorStoreTargets)('fault to ticket, end to end, on $name', (t
       expected.map((c) => [c.kind, c.startedAt, c.dueAt, 'running']),
     );
     expect(clocks.map((c) => c.kind)).toContain('onsite-response');
-    const served = await runtime.app!.inject({ url: `/api/tickets/${rows[0]!.id}` });
+    const served = await (await injectAs(runtime))(`/api/tickets/${rows[0]!.id}`);
     expect(
       served.json().clocks.map((c: { kind: string; dueAt: string }) => [c.kind, c.dueAt]),
     ).toEqual(expected.map((c) => [c.kind, c.dueAt]));

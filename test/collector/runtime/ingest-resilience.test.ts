@@ -3,7 +3,7 @@ import { countDeadLetters } from '../../../collector/ingest/dead-letters.js';
 import type { CollectorRuntime } from '../../../collector/runtime.js';
 import { FakeAgent } from '../../support/agent.js';
 import { startTestBroker, uniqueSite, type TestBroker } from '../../support/broker.js';
-import { startTestCollector, testCollectorConfig } from '../../support/collector.js';
+import { injectAs, startTestCollector, testCollectorConfig } from '../../support/collector.js';
 import { bytes } from '../../support/messages.js';
 import { collectorStoreTargets, type TestDataLocation } from '../../support/stores.js';
 import { until } from '../../support/wait.js';
@@ -77,7 +77,7 @@ describe.each(collectorStoreTargets)('ingest under stress, end to end, on $name'
     expect(snapshots).toHaveLength(10);
     const health = await runtime.app!.inject({ url: '/healthz' });
     expect(health.statusCode).toBe(200);
-    const letters = await runtime.app!.inject({ url: '/api/dead-letters?limit=1000' });
+    const letters = await (await injectAs(runtime))('/api/dead-letters?limit=1000');
     const codes = letters.json().deadLetters.map((d: { code: string }) => d.code);
     expect(codes.filter((c: string) => c === 'BF_TOPIC_INVALID')).toHaveLength(76);
     expect(codes.filter((c: string) => c === 'BF_MESSAGE_INVALID')).toHaveLength(225);
@@ -91,7 +91,7 @@ describe.each(collectorStoreTargets)('ingest under stress, end to end, on $name'
     await agent.send('birth', agent.blade.birth());
     await agent.send('health', agent.blade.health());
     await until(
-      async () => (await runtime.app!.inject({ url: '/api/blades/b1' })).statusCode === 200,
+      async () => (await (await injectAs(runtime))('/api/blades/b1')).statusCode === 200,
       {
         what: 'blade registered',
       },
@@ -108,7 +108,7 @@ describe.each(collectorStoreTargets)('ingest under stress, end to end, on $name'
       { what: 'blade.offline ticket' },
     );
     expect(ticket).toMatchObject({ blade_id: 'b1', source: 'fleet' });
-    const blade = (await runtime.app!.inject({ url: '/api/blades/b1' })).json();
+    const blade = (await (await injectAs(runtime))('/api/blades/b1')).json();
     expect(blade).toMatchObject({ state: 'offline', fault: 'blade.offline' });
   });
 

@@ -1,0 +1,179 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROLES, type Role, type TicketState } from '../../../collector/domain/ticket-events.js';
+import { IngestProcessor } from '../../../collector/ingest/ingest-processor.js';
+import { apiHarness, type ApiHarness } from '../../support/api.js';
+import { bytes, FakeBlade } from '../../support/messages.js';
+import { storeTargets } from '../../support/stores.js';
+import { consent, eventCount, ticketCount, ticketIn } from './fixtures.js';
+
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/** One endpoint: how to call it successfully, and which roles may. */
+interface Endpoint {
+  method: Method;
+  path: string;
+  allowed: readonly Role[] | 'any';
+  /** The ticket (in this state) the call acts on: `:id` in the path. */
+  ticket?: TicketState;
+  body?: (h: ApiHarness) => unknown;
+  status?: number;
+}
+
+const READERS = ROLES;
+const ENGINEER: Role[] = ['engineer'];
+
+/** The API of API.md, endpoint by endpoint, with who may call it. */
+export const ENDPOINTS: Endpoint[] = [
+  { method: 'GET', path: '/api/me', allowed: 'any' },
+  { method: 'GET', path: '/api/tickets', allowed: READERS },
+  { method: 'GET', path: '/api/tickets/:id', allowed: READERS, ticket: 'open' },
+  {
+    method: 'POST',
+    path: '/api/tickets',
+    allowed: ['customer', 'engineer'],
+    body: () => ({ siteId: 'nj1', severity: 5, summary: 'Please add a CSV export' }),
+    status: 201,
+  },
+  { method: 'POST', path: '/api/tickets/:id/respond', allowed: ENGINEER, ticket: 'open' },
+  { method: 'POST', path: '/api/tickets/:id/arrive', allowed: ENGINEER, ticket: 'responded' },
+  {
+    method: 'POST',
+    path: '/api/tickets/:id/diagnose',
+    allowed: ENGINEER,
+    ticket: 'on-site',
+    body: () => ({ domain: 'hardware', note: 'DIMM A1' }),
+  },
+  {
+    method: 'POST',
+    path: '/api/tickets/:id/dispatch',
+    allowed: ENGINEER,
+    ticket: 'diagnosed',
+    body: () => ({ serial: 'SN-9' }),
+  },
+  {
+    method: 'POST',
+    path: '/api/tickets/:id/updates',
+    allowed: ENGINEER,
+    ticket: 'responded',
+    body: () => ({ note: 'Still working on it' }),
+  },
+  {
+    method: 'POST',
+    path: '/api/tickets/:id/notes',
+    allowed: ['engineer', 'customer'],
+    ticket: 'open',
+    body: () => ({ text: 'Seen twice overnight' }),
+  },
+  {
+    method: 'POST',
+    path: '/api/tickets/:id/fix',
+    allowed: ENGINEER,
+    ticket: 'replacement-dispatched',
+    body: () => ({ resolution: 'Blade replaced' }),
+  },
+  {
+    method: 'POST',
+    path: '/api/tickets/:id/close',
+    allowed: ['customer', 'engineer'],
+    ticket: 'fixed',
+    body: (h) => ({ consent: consent(h) }),
+  },
+  {
+    method: 'POST',
+    path: '/api/tickets/:id/severity',
+    allowed: ['customer'],
+    ticket: 'open',
+    body: () => ({ to: 1, reason: 'Trading floor down' }),
+  },
+  { method: 'GET', path: '/api/blades', allowed: READERS },
+  { method: 'GET', path: '/api/blades/a1', allowed: READERS },
+  { method: 'GET', path: '/api/blades/a1/health', allowed: READERS },
+  { method: 'GET', path: '/api/sites', allowed: READERS },
+  { method: 'GET', path: '/api/dead-letters', allowed: READERS },
+];
+
+describe.each(storeTargets)('who may call what, on $name', (target) => {
+  let h: ApiHarness;
+  beforeAll(async () => {
+    h = await apiHarness(target);
+    const blade = new FakeBlade({ site: 'nj1', frame: 'f1', blade: 'a1' }, undefined, () =>
+      h.clock.now(),
+    );
+    await new IngestProcessor({
+      db: h.store.db,
+      tickets: h.tickets,
+      fleet: { silentAfterIntervals: 3, defaultHeartbeatMs: 60_000 },
+    }).process([
+      { topic: blade.topic('birth'), payload: bytes(blade.birth()), receivedAt: h.clock.now() },
+      { topic: blade.topic('health'), payload: bytes(blade.health()), receivedAt: h.clock.now() },
+    ]);
+  });
+  afterAll(() => h.close());
+
+  const cases = ENDPOINTS.flatMap((endpoint) =>
+    [...ROLES, null].map((role) => ({ ...endpoint, role, label: role ?? 'no token' })),
+  );
+
+  it.each(cases)('$method $path as $label', async (c) => {
+    const id = c.ticket ? await ticketIn(h, c.ticket) : undefined;
+    const before = id ? await eventCount(h, id) : 0;
+    const tickets = await ticketCount(h);
+    const response = await h.as(c.role, {
+      method: c.method,
+      url: id ? c.path.replace(':id', id) : c.path,
+      ...(c.body ? { payload: c.body(h) as object } : {}),
+    });
+    const allowed = c.role !== null && (c.allowed === 'any' || c.allowed.includes(c.role));
+    if (allowed) {
+      expect(response.statusCode, response.body).toBe(c.status ?? 200);
+      return;
+    }
+    expect(response.statusCode, response.body).toBe(c.role === null ? 401 : 403);
+    expect(response.json()).toMatchObject({
+      code: c.role === null ? 'BF_UNAUTHENTICATED' : 'BF_FORBIDDEN',
+    });
+    // A refused request changes nothing.
+    if (id) expect(await eventCount(h, id)).toBe(before);
+    expect(await ticketCount(h)).toBe(tickets);
+  });
+
+  it('refuses unknown, revoked and expired tokens and disabled users with 401', async () => {
+    const user = await h.auth.createUser({ name: 'temp', role: 'operations' });
+    const revoked = await h.auth.issueToken(user.id);
+    await h.auth.revokeToken(revoked.record.id);
+    const expiring = await h.auth.issueToken(user.id, {
+      expiresAt: new Date(h.clock.now().getTime() + 1000),
+    });
+    h.clock.advance(2000);
+    const other = await h.auth.createUser({ name: 'gone', role: 'engineer' });
+    const disabled = await h.auth.issueToken(other.id);
+    await h.auth.disableUser(other.id);
+    for (const token of [
+      `bft_${'x'.repeat(43)}`,
+      'not-a-token',
+      revoked.token,
+      expiring.token,
+      disabled.token,
+    ]) {
+      const response = await h.app.inject({
+        url: '/api/tickets',
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(response.statusCode).toBe(401);
+      expect(response.json().code).toBe('BF_UNAUTHENTICATED');
+    }
+  });
+
+  it('needs no token for /healthz only', async () => {
+    expect((await h.as(null, { url: '/healthz' })).statusCode).toBe(200);
+    expect((await h.as(null, { url: '/api/tickets' })).statusCode).toBe(401);
+  });
+
+  it('lists every guarded route in the table above', () => {
+    const table = new Set(ENDPOINTS.map((e) => `${e.method} ${e.path.replace('/a1', '/:id')}`));
+    const guarded = h.app.routeEntries
+      .filter((r) => r.access !== 'public' && !r.doc?.websocket)
+      .map((r) => `${r.method} ${r.url}`);
+    expect(guarded.filter((r) => !table.has(r))).toEqual([]);
+  });
+});

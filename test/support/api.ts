@@ -1,0 +1,77 @@
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { buildApp, type AppOptions } from '../../collector/api/app.js';
+import type { HealthSources } from '../../collector/api/routes/healthz.js';
+import { AuthService } from '../../collector/auth/auth-service.js';
+import { ROLES, type Role } from '../../collector/domain/ticket-events.js';
+import type { Store } from '../../collector/store/open-store.js';
+import { TicketService } from '../../collector/tickets/ticket-service.js';
+import { ManualClock } from '../../shared/clock.js';
+import type { StoreTarget } from './stores.js';
+import { contract } from './tickets.js';
+
+/** The user of each role in an API harness, named after the role (`engineer`, `customer`, ...). */
+export type Tokens = Record<Role, string>;
+
+export interface ApiHarness {
+  store: Store;
+  clock: ManualClock;
+  auth: AuthService;
+  tickets: TicketService;
+  app: FastifyInstance;
+  tokens: Tokens;
+  /** `inject` as the user of a role (or with no token at all). */
+  as(role: Role | null, options: InjectOptions): Promise<LightMyRequestResponse>;
+  close(): Promise<void>;
+}
+
+/**
+ * A store of the target, a manual clock on a business-hours Monday, the ticket service on the
+ * example contract, one user and token per role, and the app built over them.
+ */
+export async function apiHarness(
+  target: StoreTarget,
+  options: {
+    start?: string;
+    health?: Partial<HealthSources>;
+    app?: Partial<AppOptions>;
+  } = {},
+): Promise<ApiHarness> {
+  const store = await target.open();
+  const clock = new ManualClock(options.start ?? '2026-01-05T14:00:00Z');
+  const auth = new AuthService(store.db, clock);
+  const tickets = new TicketService({ db: store.db, clock, contract });
+  const tokens = {} as Tokens;
+  for (const role of ROLES) {
+    const user = await auth.createUser({ name: role, role });
+    tokens[role] = (await auth.issueToken(user.id)).token;
+  }
+  const app = await buildApp({
+    db: store.db,
+    clock,
+    auth,
+    tickets,
+    health: { store: { dialect: store.dialect, location: store.location }, ...options.health },
+    ...options.app,
+  });
+  await app.ready();
+  return {
+    store,
+    clock,
+    auth,
+    tickets,
+    app,
+    tokens,
+    as: (role, inject) =>
+      app.inject({
+        ...inject,
+        headers: {
+          ...inject.headers,
+          ...(role ? { authorization: `Bearer ${tokens[role]}` } : {}),
+        },
+      }),
+    async close() {
+      await app.close();
+      await store.close();
+    },
+  };
+}
