@@ -9,6 +9,10 @@ import { collectOnce, describeOutgoing } from './collect.js';
 import { factsFileHost } from './host/facts-file-host.js';
 import type { HostAdapter } from './host/host-adapter.js';
 import { liveHost } from './host/live-host.js';
+import { outboxCommand } from './commands/outbox.js';
+import { runCommand } from './commands/run.js';
+import { testEventCommand } from './commands/test-event.js';
+import { isDuration, parseDuration } from '../shared/duration.js';
 
 /** Raised inside a command to end it with a status and no stack trace. */
 class Exit extends Error {
@@ -66,9 +70,46 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       }
     });
 
+  program
+    .command('run')
+    .description('run the agent: probe, queue, call home (until SIGTERM)')
+    .option('-c, --config <file>', 'configuration file (YAML)')
+    .action(async (options: CommonOptions) => {
+      status = await runCommand(load(options), io);
+    });
+
+  program
+    .command('test-event')
+    .description('send a test.call through the whole path and wait for its acknowledgement')
+    .option('-c, --config <file>', 'configuration file (YAML)')
+    .option('--timeout <duration>', 'how long to wait for the broker', '30s')
+    .option('--note <text>', 'a note carried in the evidence', 'requested from the command line')
+    .action(async (options: CommonOptions & { timeout: string; note: string }) => {
+      const config = load(options);
+      if (!isDuration(options.timeout)) {
+        throw new BladeframeError('BF_CONFIG_INVALID', 'bad --timeout', [
+          `--timeout: must be a duration like 30s or 2m`,
+        ]);
+      }
+      status = await testEventCommand(config, io, {
+        timeoutMs: parseDuration(options.timeout),
+        note: options.note.slice(0, 200),
+      });
+    });
+
+  program
+    .command('outbox')
+    .description('show what is queued on disk for the collector')
+    .option('-c, --config <file>', 'configuration file (YAML)')
+    .option('--json', 'a stats line, then one queued message per line')
+    .action((options: CommonOptions & { json?: boolean }) => {
+      status = outboxCommand(load(options), io, options.json === true);
+    });
+
+  let status = 0;
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return 0;
+    return status;
   } catch (error) {
     return report(error, io);
   }

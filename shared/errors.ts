@@ -60,6 +60,18 @@ export const ERRORS = {
     cause: 'A record on disk failed its checksum (for example a torn write on power loss).',
     fix: 'None needed: the record is skipped and counted; other records are delivered.',
   },
+  BF_OUTBOX_LOCKED: {
+    status: 409,
+    message: 'another agent process is using the state directory',
+    cause: 'A running bladeframe-agent holds the lock file agent.lock in the state directory.',
+    fix: 'Stop the other process (systemctl stop bladeframe-agent) or give this one its own paths.stateDir.',
+  },
+  BF_CREDENTIALS_UNREADABLE: {
+    status: 500,
+    message: 'a credential file of the MQTT connection cannot be read',
+    cause: 'mqtt.passwordFile or a TLS file (mqtt.tls.ca, cert, key) is missing or not readable.',
+    fix: 'Check the path and that the service user (or LoadCredential=) can read it.',
+  },
   BF_PROBE_FAILED: {
     status: 500,
     message: 'a probe failed',

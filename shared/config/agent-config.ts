@@ -231,6 +231,7 @@ export const AGENT_ENV_MAPPING: Record<string, string> = {
   BLADEFRAME_MQTT_CA: 'mqtt.tls.ca',
   BLADEFRAME_MQTT_CERT: 'mqtt.tls.cert',
   BLADEFRAME_MQTT_KEY: 'mqtt.tls.key',
+  BLADEFRAME_MQTT_SESSION_EXPIRY: 'mqtt.sessionExpiry',
   BLADEFRAME_CYCLE: 'intervals.cycle',
   BLADEFRAME_HEARTBEAT: 'intervals.heartbeat',
   BLADEFRAME_OUTBOX_MAX_BYTES: 'outbox.maxBytes',
