@@ -6,6 +6,7 @@ import pg from 'pg';
 import { silentLogger, type Logger } from '../../shared/logger.js';
 import type { DialectName } from './dialect.js';
 import { CurrentSchemaPostgresDialect } from './scoped-postgres.js';
+import { withStatementCache } from './statement-cache.js';
 import { migrations } from './migrations/index.js';
 import type { Database } from './schema.js';
 
@@ -52,7 +53,9 @@ function openSqlite(options: StoreOptions): Store {
   database.pragma(`synchronous = ${options.sqliteSynchronous ?? 'FULL'}`);
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withStatementCache(database) }),
+  });
   return { db, dialect: 'sqlite', location: file, close: () => db.destroy() };
 }
 

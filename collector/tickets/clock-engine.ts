@@ -193,7 +193,7 @@ export class ClockEngine {
             dedupeKey: clockEventKey(id, event),
           }) as NewEvent,
       );
-      const added = drafts.length > 0 ? await appendEvents(tx, row, drafts) : [];
+      const added = drafts.length > 0 ? await appendEvents(tx, row, drafts, events) : [];
       const next = nextClockDeadline([...events, ...added], ctx);
       await this.setDue(tx, id, next?.toISOString() ?? null);
       return added;

@@ -14,7 +14,7 @@ import {
   appendEvents,
   findActiveTicket,
   getTicketRow,
-  insertTicket,
+  openTicket,
   SYSTEM_ACTOR,
   ticketIdOf,
   type Db,
@@ -56,9 +56,40 @@ export async function lockFrame(tx: Db, siteId: string, frameId: string): Promis
   await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(tx);
 }
 
-/** The frame's open storm parent, if a storm is under way. */
-export function activeStorm(tx: Db, siteId: string, frameId: string) {
-  return findActiveTicket(tx, stormFingerprint(siteId, frameId));
+/**
+ * Before a fault of the frame opens, in one query: the frame's open storm parent (if a storm is
+ * under way) and the frame's other open faults within the window that could start one.
+ */
+export async function frameSituation(
+  ctx: StormContext,
+  opened: OpenedData,
+): Promise<{ parent: TicketRow | undefined; siblings: TicketRow[] }> {
+  const since = new Date(Date.parse(opened.detectedAt) - ctx.settings.window).toISOString();
+  const rows = await ctx.tx
+    .selectFrom('tickets')
+    .selectAll()
+    .where('site_id', '=', opened.siteId)
+    .where('frame_id', '=', opened.frameId!)
+    .where('active_fingerprint', 'is not', null)
+    .where((eb) =>
+      eb.or([
+        eb('active_fingerprint', '=', stormFingerprint(opened.siteId, opened.frameId!)),
+        eb.and([
+          eb('blade_id', 'is not', null),
+          eb('parent_id', 'is', null),
+          eb('test', '=', 0),
+          eb('source', 'in', ['call-home', 'fleet']),
+          eb('signal', 'not like', 'frame.%'),
+          eb('detected_at', '>=', since),
+        ]),
+      ]),
+    )
+    .orderBy('detected_at')
+    .execute();
+  return {
+    parent: rows.find((r) => r.signal === 'frame.storm'),
+    siblings: rows.filter((r) => r.signal !== 'frame.storm'),
+  };
 }
 
 /**
@@ -108,29 +139,16 @@ export async function attachToParent(
 
 /**
  * After a child opened outside any storm: if enough distinct blades of its frame faulted within
- * the window, opens the frame's parent and attaches them all. Returns the events appended.
+ * the window (the siblings found before it opened, and itself), opens the frame's parent and
+ * attaches them all. Returns the events appended.
  */
 export async function detectStorm(
   ctx: StormContext,
-  child: { id: string; opened: OpenedData },
+  child: { row: TicketRow; opened: OpenedData },
+  earlier: TicketRow[],
 ): Promise<AnyTicketEvent[]> {
   const { opened } = child;
-  const frameId = opened.frameId!;
-  const since = new Date(Date.parse(opened.detectedAt) - ctx.settings.window).toISOString();
-  const siblings = await ctx.tx
-    .selectFrom('tickets')
-    .selectAll()
-    .where('site_id', '=', opened.siteId)
-    .where('frame_id', '=', frameId)
-    .where('blade_id', 'is not', null)
-    .where('active_fingerprint', 'is not', null)
-    .where('parent_id', 'is', null)
-    .where('test', '=', 0)
-    .where('source', 'in', ['call-home', 'fleet'])
-    .where('signal', 'not like', 'frame.%')
-    .where('detected_at', '>=', since)
-    .orderBy('detected_at')
-    .execute();
+  const siblings = [...earlier, child.row];
   const blades = new Set(siblings.map((s) => s.blade_id));
   if (blades.size < ctx.settings.minBlades) return [];
 
@@ -189,15 +207,16 @@ async function openParent(
     contact: null,
   };
   const fingerprint = stormFingerprint(trigger.siteId, frameId);
-  const id = await insertTicket(ctx.tx, opened, ctx.now, fingerprint, fingerprint);
-  if (id === null) {
+  const created = await openTicket(ctx.tx, opened, {
+    at: ctx.now,
+    actor: SYSTEM_ACTOR,
+    fingerprint,
+    activeFingerprint: fingerprint,
+  });
+  if (!created) {
     // Another collector opened it between our check and now (only without the frame lock).
     const existing = await findActiveTicket(ctx.tx, fingerprint);
     return { id: ticketIdOf(existing!), events: [] };
   }
-  const row = await getTicketRow(ctx.tx, id, { lock: 'wait' });
-  const events = await appendEvents(ctx.tx, row!, [
-    { type: 'opened', data: opened, actor: SYSTEM_ACTOR, at: ctx.now },
-  ]);
-  return { id, events };
+  return { id: ticketIdOf(created.row), events: [created.event] };
 }

@@ -32,9 +32,9 @@ import { faultFingerprint } from './fingerprint.js';
 import { listTickets, type TicketFilter } from './ticket-queries.js';
 import { ticketSettings, type TicketSettings, type TicketSettingsInput } from './settings.js';
 import {
-  activeStorm,
   attachToParent,
   detectStorm,
+  frameSituation,
   lockFrame,
   stormEligible,
   type StormContext,
@@ -44,11 +44,13 @@ import {
   findActiveTicket,
   getTicketRow,
   inTransaction,
-  insertTicket,
+  openTicket,
+  ticketIdOf,
   loadEvents,
   SYSTEM_ACTOR,
   type Db,
   type NewEvent,
+  type TicketRow,
 } from './ticket-store.js';
 import { authorize, checkTransition, type Action, type UserActor } from './transitions.js';
 
@@ -188,35 +190,40 @@ export class TicketService {
 
       const opened = this.openedData(input, { observedAt, receivedAt, test });
       const storm = stormEligible(opened) ? this.stormContext(tx, now) : null;
+      let siblings: TicketRow[] = [];
       if (storm) {
         await lockFrame(tx, opened.siteId, opened.frameId!);
-        const parent = await activeStorm(tx, opened.siteId, opened.frameId!);
-        if (parent) opened.parentId = String(parent.id);
+        const frame = await frameSituation(storm, opened);
+        if (frame.parent) opened.parentId = String(frame.parent.id);
+        siblings = frame.siblings;
       }
-      const id = await insertTicket(tx, opened, now, fingerprint, test ? null : fingerprint);
-      if (id === null) {
+      const created = await openTicket(tx, opened, {
+        at: now,
+        actor: SYSTEM_ACTOR,
+        fingerprint,
+        activeFingerprint: test ? null : fingerprint,
+      });
+      if (!created) {
         // Another collector opened the same fault a moment ago: this is a repeat of it.
         const row = await findActiveTicket(tx, fingerprint);
         if (!row) throw new Error(`fingerprint ${fingerprint} conflicted but holds no ticket`);
         emitted.push(...(await appendEvents(tx, row, [occurrence])));
         return { ticketId: String(row.id), created: false };
       }
-      const row = (await getTicketRow(tx, id, { lock: 'wait' }))!;
-      emitted.push(
-        ...(await appendEvents(tx, row, [
-          { type: 'opened', data: opened, actor: SYSTEM_ACTOR, at: now },
-          ...(test
-            ? [
-                {
-                  type: 'acknowledged' as const,
-                  data: { note: 'Test call received end to end; acknowledged automatically.' },
-                  actor: SYSTEM_ACTOR,
-                  at: now,
-                },
-              ]
-            : []),
-        ])),
-      );
+      const id = ticketIdOf(created.row);
+      emitted.push(created.event);
+      if (test) {
+        emitted.push(
+          ...(await appendEvents(tx, created.row, [
+            {
+              type: 'acknowledged',
+              data: { note: 'Test call received end to end; acknowledged automatically.' },
+              actor: SYSTEM_ACTOR,
+              at: now,
+            },
+          ])),
+        );
+      }
       if (storm && opened.parentId !== null) {
         emitted.push(
           ...(await attachToParent(storm, opened.parentId, {
@@ -226,7 +233,7 @@ export class TicketService {
           })),
         );
       } else if (storm) {
-        emitted.push(...(await detectStorm(storm, { id, opened })));
+        emitted.push(...(await detectStorm(storm, { row: created.row, opened }, siblings)));
       }
       this.logger.info(
         { ticketId: id, signal: input.signal, rule: opened.classification.ruleId },
@@ -290,12 +297,13 @@ export class TicketService {
     };
     const fingerprint = `${faultFingerprint(observation)}|call:${now}`;
     const { view, events } = await inTransaction(this.db, async (tx) => {
-      const id = (await insertTicket(tx, opened, now, fingerprint, null))!;
-      const row = (await getTicketRow(tx, id, { lock: 'wait' }))!;
-      const events = await appendEvents(tx, row, [
-        { type: 'opened', data: opened, actor, at: now },
-      ]);
-      return { view: foldTicket(events), events };
+      const created = (await openTicket(tx, opened, {
+        at: now,
+        actor,
+        fingerprint,
+        activeFingerprint: null,
+      }))!;
+      return { view: foldTicket([created.event]), events: [created.event] };
     });
     this.publish(events);
     return view;
@@ -496,7 +504,7 @@ export class TicketService {
       const before = foldTicket(events);
       checkTransition(before, action);
       const drafts = build(before).map((d) => ({ ...d, actor, at: now }) as NewEvent);
-      const appended = await appendEvents(tx, row, drafts);
+      const appended = await appendEvents(tx, row, drafts, events);
       return { view: foldTicket([...events, ...appended]), appended };
     });
     this.logger.info({ ticketId: id, action, actor: actor.id, state: view.state }, 'ticket action');

@@ -55,22 +55,23 @@ export function parseTicketId(id: string): number | null {
 }
 
 /**
- * Inserts a ticket row holding `activeFingerprint` (null: holds none). Returns its id, or null
- * when another ticket already holds the fingerprint (a concurrent insert won the race).
+ * Opens a ticket: its row (holding `activeFingerprint`, or none when null) with the projection
+ * of its first event, and that `opened` event. Returns both, or null when another ticket already
+ * holds the fingerprint (a concurrent insert won the race). Call inside a transaction.
  */
-export async function insertTicket(
+export async function openTicket(
   db: Db,
   opened: OpenedData,
-  at: string,
-  fingerprint: string,
-  activeFingerprint: string | null,
-): Promise<string | null> {
+  options: { at: string; actor: Actor; fingerprint: string; activeFingerprint: string | null },
+): Promise<{ row: TicketRow; event: AnyTicketEvent } | null> {
+  const { at, actor } = options;
+  const draft = { ticketId: '0', seq: 1, at, actor, type: 'opened' as const, data: opened };
+  const view = foldTicket([draft]);
   const row = await db
     .insertInto('tickets')
     .values({
-      fingerprint,
-      active_fingerprint: activeFingerprint,
-      parent_id: opened.parentId === null ? null : Number(opened.parentId),
+      fingerprint: options.fingerprint,
+      active_fingerprint: options.activeFingerprint,
       source: opened.source,
       signal: opened.signal,
       component_kind: opened.component.kind,
@@ -79,26 +80,34 @@ export async function insertTicket(
       frame_id: opened.frameId,
       blade_id: opened.bladeId,
       environment: opened.environment,
-      domain: opened.classification.domain,
-      severity: opened.classification.severity,
-      service_severity: opened.classification.severity,
-      state: 'open',
       test: opened.test ? 1 : 0,
       rule_id: opened.classification.ruleId,
       summary: opened.summary,
       opened_at: at,
       detected_at: opened.detectedAt,
-      last_seen_at: opened.observedAt,
-      occurrences: 1,
       breached: 0,
-      last_seq: 0,
+      last_seq: 1,
       updated_at: at,
       clock_due_at: at,
+      ...projectionOf(view),
     })
     .onConflict((oc) => oc.column('active_fingerprint').doNothing())
-    .returning('id')
+    .returningAll()
     .executeTakeFirst();
-  return row ? ticketIdOf(row) : null;
+  if (!row) return null;
+  await db
+    .insertInto('ticket_events')
+    .values({
+      ticket_id: Number(row.id),
+      seq: 1,
+      at,
+      type: 'opened',
+      actor: JSON.stringify(actor),
+      data: JSON.stringify(opened),
+      dedupe_key: null,
+    })
+    .execute();
+  return { row, event: { ...draft, ticketId: ticketIdOf(row) } };
 }
 
 /** The ticket holding a fingerprint, locked for update on PostgreSQL. */
@@ -164,6 +173,8 @@ export async function appendEvents(
   db: Db,
   row: TicketRow,
   events: readonly NewEvent[],
+  /** The ticket's log before these events, when the caller has just read it (saves a read). */
+  prior?: readonly AnyTicketEvent[],
 ): Promise<AnyTicketEvent[]> {
   const id = ticketIdOf(row);
   let seq = Number(row.last_seq);
@@ -214,7 +225,7 @@ export async function appendEvents(
     return appended;
   }
 
-  const view = foldTicket(await loadEvents(db, id));
+  const view = foldTicket(prior ? [...prior, ...appended] : await loadEvents(db, id));
   const reschedule = appended.some((e) => !CLOCK_NEUTRAL.has(e.type));
   await db
     .updateTable('tickets')
