@@ -151,6 +151,9 @@ async function run(name: string, open: () => Promise<Store>): Promise<void> {
 }
 
 await run('sqlite', () => openStore({ sqliteFile: ':memory:', sqliteSynchronous: 'NORMAL' }));
+await run('sqlite without the statement cache', () =>
+  openStore({ sqliteFile: ':memory:', sqliteSynchronous: 'NORMAL', sqliteStatementCache: false }),
+);
 
 const url = process.env.DATABASE_URL;
 if (url?.startsWith('postgres')) {

@@ -29,6 +29,8 @@ export interface StoreOptions {
   pgSchema?: string | undefined;
   /** SQLite synchronous level; FULL makes every commit durable against power loss. */
   sqliteSynchronous?: 'FULL' | 'NORMAL';
+  /** Reuse prepared SQLite statements (default true; false only to measure what it saves). */
+  sqliteStatementCache?: boolean;
   logger?: Logger;
 }
 
@@ -54,7 +56,9 @@ function openSqlite(options: StoreOptions): Store {
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
   const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: withStatementCache(database) }),
+    dialect: new SqliteDialect({
+      database: options.sqliteStatementCache === false ? database : withStatementCache(database),
+    }),
   });
   return { db, dialect: 'sqlite', location: file, close: () => db.destroy() };
 }

@@ -2,12 +2,7 @@ import type { TimerHandle } from '../../shared/clock.js';
 import { silentLogger, type Logger } from '../../shared/logger.js';
 import type { AnyTicketEvent, TicketEventType } from '../domain/ticket-events.js';
 import type { BusinessCalendar } from '../sla/calendar.js';
-import {
-  nextClockDeadline,
-  pendingClockEvents,
-  type ClockContext,
-  type PendingClockEvent,
-} from '../sla/clocks.js';
+import { evaluateClocks, type ClockContext, type PendingClockEvent } from '../sla/clocks.js';
 import type { TicketService } from './ticket-service.js';
 import {
   appendEvents,
@@ -183,7 +178,8 @@ export class ClockEngine {
         await this.setDue(tx, id, null);
         return [];
       }
-      const pending = pendingClockEvents(events, ctx);
+      // Everything appended below is due by now, so the next deadline is the same after it.
+      const { pending, next } = evaluateClocks(events, ctx);
       const drafts: NewEvent[] = pending.map(
         (event) =>
           ({
@@ -194,7 +190,6 @@ export class ClockEngine {
           }) as NewEvent,
       );
       const added = drafts.length > 0 ? await appendEvents(tx, row, drafts, events) : [];
-      const next = nextClockDeadline([...events, ...added], ctx);
       await this.setDue(tx, id, next?.toISOString() ?? null);
       return added;
     });
