@@ -6,6 +6,8 @@
 import type { AuthTables } from '../auth/tables.js';
 import type { FleetTables } from '../fleet/tables.js';
 import type { IngestTables } from '../ingest/tables.js';
+import type { NotifyTables } from '../notify/tables.js';
 import type { TicketTables } from '../tickets/tables.js';
 
-export interface Database extends AuthTables, TicketTables, IngestTables, FleetTables {}
+export interface Database
+  extends AuthTables, TicketTables, IngestTables, FleetTables, NotifyTables {}

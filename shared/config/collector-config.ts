@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import { isDuration, parseDuration } from '../duration.js';
 import { loadConfig } from './load.js';
+import { NOTIFY_ENV, notifyConfigSchema } from './notify-config.js';
 
 /** A duration written as in every config file (`90s`, `4h`), validated and turned into ms. */
 const duration = z
@@ -136,6 +137,7 @@ export const collectorConfigSchema = z.object({
         ),
     })
     .prefault({}),
+  notify: notifyConfigSchema.prefault({}),
   log: z
     .object({
       level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -167,6 +169,7 @@ export const COLLECTOR_ENV: Record<string, string> = {
   LOG_LEVEL: 'log.level',
   RULES_FILE: 'classification.rulesFile',
   ADMIN_TOKEN: 'auth.adminToken',
+  ...NOTIFY_ENV,
 };
 
 /** Reads the YAML file (if any), lets the environment override it, validates everything. */

@@ -107,6 +107,11 @@ const siteSchema = z.strictObject({
   name: z.string().min(1),
   /** SLR is measured per site, "defined as the physical address of a data center". */
   address: addressSchema,
+  /** The site's own time zone, for the times people there read (default: business hours' zone). */
+  zone: z
+    .string()
+    .refine((zone) => IANAZone.isValidZone(zone), { message: 'must be an IANA time zone' })
+    .optional(),
   contacts: z.array(contactSchema).min(1, { message: 'name at least one contact' }),
   // Kept for the spare-parts and reporting features; their fields are checked there.
   spareSets: z.array(z.looseObject({ id: z.string().min(1) })).default([]),

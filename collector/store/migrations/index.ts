@@ -3,6 +3,7 @@ import { authMigration } from '../../auth/migration.js';
 import { ticketsMigration } from './0002_tickets.js';
 import { ingestMigration } from './0010_ingest.js';
 import { fleetMigration } from './0011_fleet.js';
+import { notifyMigration } from './0040_notify.js';
 
 /**
  * Every migration, in order. Names sort by their number prefix; each area adds its own file and
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '0003_auth': authMigration,
   '0010_ingest': ingestMigration,
   '0011_fleet': fleetMigration,
+  '0040_notify': notifyMigration,
 };
