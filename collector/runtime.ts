@@ -19,6 +19,8 @@ import { loadRules } from './classify/load-rules.js';
 import { ClockEngine } from './tickets/clock-engine.js';
 import { TicketService } from './tickets/ticket-service.js';
 import { AuthService } from './auth/auth-service.js';
+import { Notifier } from './notify/notifier.js';
+import type { Mailer } from './notify/mailer.js';
 
 /** A part of the running collector: constructed cheaply, started and stopped in order. */
 export interface LifecycleModule {
@@ -56,6 +58,8 @@ export class CollectorRuntime {
   tickets: TicketService | undefined;
   auth: AuthService | undefined;
   clockEngine: ClockEngine | undefined;
+  /** Webhooks and email to support; its `mailer` sends other mail through the same queue. */
+  notifier: Notifier | undefined;
   liveness: LivenessMonitor | undefined;
   pipeline: IngestPipeline | undefined;
   ingest: MqttIngest | undefined;
@@ -111,6 +115,11 @@ export class CollectorRuntime {
       }
     })();
     return this.stopping;
+  }
+
+  /** Mail through the durable delivery queue (scheduled reports); set once started. */
+  get mailer(): Mailer | undefined {
+    return this.notifier?.mailer;
   }
 
   status() {
@@ -196,6 +205,23 @@ export class CollectorRuntime {
         },
       },
       {
+        name: 'notify',
+        start: async () => {
+          this.notifier = new Notifier({
+            db: this.store!.db,
+            clock,
+            config: config.notify,
+            contract,
+            tickets: this.tickets!,
+            logger: this.logger,
+          });
+          await this.notifier.start();
+        },
+        stop: async () => {
+          await this.notifier?.stop();
+        },
+      },
+      {
         name: 'fleet',
         start: async () => {
           this.liveness = new LivenessMonitor({
@@ -233,6 +259,7 @@ export class CollectorRuntime {
             clock,
             auth: this.auth!,
             tickets: this.tickets!,
+            notifications: { poke: () => this.notifier?.worker.poke() },
             logger: this.logger,
             health: {
               store: { dialect: this.store!.dialect, location: this.store!.location },

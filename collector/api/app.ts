@@ -11,6 +11,7 @@ import bladesRoutes from './routes/blades.js';
 import deadLetterRoutes from './routes/dead-letters.js';
 import healthRoutes, { type HealthSources } from './routes/healthz.js';
 import meRoutes from './routes/me.js';
+import notificationRoutes from './routes/notifications.js';
 import ticketActionRoutes from './routes/ticket-actions.js';
 import ticketRoutes from './routes/tickets.js';
 
@@ -21,6 +22,8 @@ export interface AppOptions {
   /** Resolves bearer tokens; every route under /api/ but the OpenAPI document needs one. */
   auth: AuthService;
   tickets: TicketService;
+  /** The notification worker: woken when a delivery is retried. */
+  notifications?: { poke(): void };
   logger?: Logger;
 }
 
@@ -47,5 +50,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(ticketActionRoutes, { tickets: options.tickets });
   await app.register(bladesRoutes, { db: options.db, clock: options.clock });
   await app.register(deadLetterRoutes, { db: options.db });
+  await app.register(notificationRoutes, {
+    db: options.db,
+    clock: options.clock,
+    auth: options.auth,
+    poke: () => options.notifications?.poke(),
+  });
   return app;
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { loadCollectorConfig, type CollectorConfig } from '../../shared/config/collector-config.js';
 import type { Contract } from '../../shared/config/contract.js';
 import { createLogger } from '../../shared/logger.js';
+import { validateNotifyConfig } from '../notify/validate.js';
 import { CollectorRuntime } from '../runtime.js';
 import { loadContract } from '../sla/load-contract.js';
 import { fail, processOutput, withOutput, type CliOutput } from './cli-output.js';
@@ -29,6 +30,7 @@ export function registerRunCommand(program: Command, io: CliOutput = processOutp
       try {
         config = loadCollectorConfig(options.config);
         contract = loadContract(config.contractFile);
+        validateNotifyConfig(config.notify, contract);
       } catch (error) {
         return fail(io, error);
       }

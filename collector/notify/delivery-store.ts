@@ -355,9 +355,11 @@ export async function retryDelivery(db: Db, id: string, now: string): Promise<De
   const current = await getDelivery(db, id);
   if (!current) throw new BladeframeError('BF_NOT_FOUND', `no delivery ${id}`, [`id: ${id}`]);
   if (current.status === 'delivered') {
-    throw new BladeframeError('BF_CONFLICT', `delivery ${id} was delivered at ${current.deliveredAt}`, [
-      'status: delivered; only a failed or pending delivery can be retried',
-    ]);
+    throw new BladeframeError(
+      'BF_CONFLICT',
+      `delivery ${id} was delivered at ${current.deliveredAt}`,
+      ['status: delivered; only a failed or pending delivery can be retried'],
+    );
   }
   await db
     .updateTable('notify_deliveries')

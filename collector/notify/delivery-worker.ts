@@ -180,7 +180,10 @@ export class DeliveryWorker {
     };
     if (result.outcome === 'delivered') {
       this.stats.delivered++;
-      await recordDelivered(db, delivery.id, this.owner, { now: done.toISOString(), code: result.code });
+      await recordDelivered(db, delivery.id, this.owner, {
+        now: done.toISOString(),
+        code: result.code,
+      });
       this.logger.info(log, 'delivered');
       return;
     }
@@ -191,7 +194,10 @@ export class DeliveryWorker {
       await recordFailure(db, delivery.id, this.owner, {
         now: done.toISOString(),
         code: result.code,
-        error: lastChance && result.outcome === 'retry' ? `${error} (gave up after ${attempt} attempts)` : error,
+        error:
+          lastChance && result.outcome === 'retry'
+            ? `${error} (gave up after ${attempt} attempts)`
+            : error,
         retryAt: null,
       });
       this.logger.warn({ ...log, error }, 'delivery failed');

@@ -24,7 +24,7 @@ export const CLOCK_LABELS: Record<ClockKind, string> = {
 const CLOCK_ACTIONS: Record<ClockKind, string> = {
   'onsite-response': 'get an engineer on site and record "Arrive on site"',
   diagnosis: 'record the diagnosis: hardware or software ("Diagnose")',
-  replacement: "dispatch the replacement blade from the site's spare set (\"Dispatch\")",
+  replacement: 'dispatch the replacement blade from the site\'s spare set ("Dispatch")',
   response: 'respond to the call ("Respond")',
   'software-response': 'have an engineer respond to the software call ("Respond")',
   'software-updates': 'send the customer a progress update ("Send update")',
@@ -71,7 +71,9 @@ export function siteTime(iso: string, zone: string): string {
 
 function relative(dueAt: string, at: string): string {
   const ms = Date.parse(dueAt) - Date.parse(at);
-  return ms >= 0 ? `in ${formatDuration(roundMinute(ms))}` : `overdue by ${formatDuration(roundMinute(-ms))}`;
+  return ms >= 0
+    ? `in ${formatDuration(roundMinute(ms))}`
+    : `overdue by ${formatDuration(roundMinute(-ms))}`;
 }
 
 function roundMinute(ms: number): number {
@@ -188,7 +190,8 @@ function fieldsOf(notice: TicketNotice): Field[] {
     { label: 'Domain', value: `${ticket.domain} (rule ${ticket.ruleId}: ${ticket.explanation})` },
     { label: 'Detected', value: siteTime(ticket.detectedAt, zone) },
   ];
-  if (ticket.occurrences > 1) fields.push({ label: 'Occurrences', value: String(ticket.occurrences) });
+  if (ticket.occurrences > 1)
+    fields.push({ label: 'Occurrences', value: String(ticket.occurrences) });
   if (ticket.contact) fields.push({ label: 'Contact', value: ticket.contact });
   if (ticket.parentId) fields.push({ label: 'Storm call', value: `#${ticket.parentId}` });
   return fields;

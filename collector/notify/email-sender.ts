@@ -21,9 +21,7 @@ export function smtpTransportOptions(smtp: SmtpSettings, timeoutMs: number) {
       rejectUnauthorized: smtp.rejectUnauthorized,
       ...(smtp.caFile ? { ca: readFileSync(smtp.caFile, 'utf8') } : {}),
     },
-    ...(smtp.user !== undefined
-      ? { auth: { user: smtp.user, pass: smtp.password ?? '' } }
-      : {}),
+    ...(smtp.user !== undefined ? { auth: { user: smtp.user, pass: smtp.password ?? '' } } : {}),
     connectionTimeout: timeoutMs,
     greetingTimeout: timeoutMs,
     socketTimeout: timeoutMs * 3,
@@ -58,7 +56,10 @@ export class EmailSender implements ChannelSender {
   private readonly transport: Transporter;
   private readonly domain: string;
 
-  constructor(private readonly smtp: SmtpSettings, timeoutMs: number) {
+  constructor(
+    private readonly smtp: SmtpSettings,
+    timeoutMs: number,
+  ) {
     this.transport = nodemailer.createTransport(smtpTransportOptions(smtp, timeoutMs));
     this.domain = /@([^>\s]+)>?\s*$/.exec(smtp.from)?.[1] ?? 'bladeframe.invalid';
   }
@@ -89,7 +90,11 @@ export class EmailSender implements ChannelSender {
         },
       })) as { rejected?: unknown[]; response?: string };
       if (result.rejected && result.rejected.length > 0) {
-        return { outcome: 'failed', code: null, error: `recipient refused: ${result.response ?? ''}` };
+        return {
+          outcome: 'failed',
+          code: null,
+          error: `recipient refused: ${result.response ?? ''}`,
+        };
       }
       const code = /^(\d{3})/.exec(result.response ?? '')?.[1];
       return { outcome: 'delivered', code: code ? Number(code) : null, error: null };

@@ -52,10 +52,7 @@ export class TicketEventFeed {
    * hands it to `handle` (which queues deliveries in that transaction), then moves the cursor.
    * Returns the number of events read, or null when another collector holds the cursor.
    */
-  async pump(
-    nowMs: number,
-    handle: (batch: FeedBatch) => Promise<void>,
-  ): Promise<number | null> {
+  async pump(nowMs: number, handle: (batch: FeedBatch) => Promise<void>): Promise<number | null> {
     const { db } = this.options;
     const postgres = dialectOf(db) === 'postgres';
     return db.transaction().execute(async (tx) => {
@@ -77,7 +74,10 @@ export class TicketEventFeed {
       const events = await this.read(tx);
       await handle({ events, tx });
 
-      this.advance(events.map((e) => Number(e.id)), nowMs);
+      this.advance(
+        events.map((e) => Number(e.id)),
+        nowMs,
+      );
       const next = this.gaps.length > 0 ? this.gaps[0]!.from - 1 : this.scanned;
       if (next > position) {
         await tx

@@ -111,7 +111,9 @@ export class QueueMailer implements Mailer {
           }
         : {}),
     };
-    const recipients = [...new Set((Array.isArray(m.to) ? m.to : [m.to]).map((a) => a.toLowerCase()))];
+    const recipients = [
+      ...new Set((Array.isArray(m.to) ? m.to : [m.to]).map((a) => a.toLowerCase())),
+    ];
     const deliveries: NewDelivery[] = recipients.map((to) => ({
       channel: 'email',
       target: to,

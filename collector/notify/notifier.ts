@@ -67,7 +67,9 @@ export class Notifier {
     });
     this.router = new NotifyRouter(config, () => this.contract(), emailEnabled);
     this.emailSender =
-      config.smtp && !deps.senders?.email ? new EmailSender(config.smtp, config.delivery.timeout) : null;
+      config.smtp && !deps.senders?.email
+        ? new EmailSender(config.smtp, config.delivery.timeout)
+        : null;
     this.worker = new DeliveryWorker({
       db: deps.db,
       clock: deps.clock,
@@ -75,7 +77,10 @@ export class Notifier {
       senders: {
         webhook:
           deps.senders?.webhook ??
-          new WebhookSender(config.webhooks, { clock: deps.clock, timeoutMs: config.delivery.timeout }),
+          new WebhookSender(config.webhooks, {
+            clock: deps.clock,
+            timeoutMs: config.delivery.timeout,
+          }),
         ...(deps.senders?.email
           ? { email: deps.senders.email }
           : this.emailSender
@@ -101,12 +106,17 @@ export class Notifier {
   async start(): Promise<void> {
     validateNotifyConfig(this.deps.config, this.contract());
     if (!this.deps.config.smtp) {
-      this.logger.info('no SMTP server configured (notify.smtp): notifications go to webhooks only');
+      this.logger.info(
+        'no SMTP server configured (notify.smtp): notifications go to webhooks only',
+      );
     }
     this.unsubscribe = this.deps.tickets?.onEvent(() => this.worker.poke()) ?? null;
     await this.worker.start();
     this.logger.info(
-      { webhooks: this.deps.config.webhooks.map((w) => w.name), email: Boolean(this.deps.config.smtp) },
+      {
+        webhooks: this.deps.config.webhooks.map((w) => w.name),
+        email: Boolean(this.deps.config.smtp),
+      },
       'notifier started',
     );
   }
@@ -162,7 +172,10 @@ export class Notifier {
         deliveries.push(...this.deliveriesOf(stored, log));
       } catch (error) {
         // One event that cannot be read must not hold up every later notification.
-        this.logger.error({ err: error, eventId: stored.id }, 'cannot build notifications for event');
+        this.logger.error(
+          { err: error, eventId: stored.id },
+          'cannot build notifications for event',
+        );
       }
     }
     if (deliveries.length === 0) return 0;
@@ -197,7 +210,13 @@ export class Notifier {
       const content = renderEmail(notice, { subjectPrefix: config.email.subjectPrefix, contract });
       const email: QueuedEmail = { ...content, thread: `ticket-${notice.ticket.id}` };
       for (const to of recipients) {
-        result.push({ ...common, channel: 'email', target: to, subject: content.subject, payload: email });
+        result.push({
+          ...common,
+          channel: 'email',
+          target: to,
+          subject: content.subject,
+          payload: email,
+        });
       }
     }
     return result;

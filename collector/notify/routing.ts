@@ -73,7 +73,9 @@ export class NotifyRouter {
   /** Whether any receiver could want this type of event (the rest are skipped unread). */
   wants(type: string): boolean {
     if (this.config.webhooks.some((hook) => webhookWants(hook, type))) return true;
-    return this.emailEnabled && this.config.email.rules.some((r) => r.events.includes(type as never));
+    return (
+      this.emailEnabled && this.config.email.rules.some((r) => r.events.includes(type as never))
+    );
   }
 
   webhooksFor(notice: TicketNotice): WebhookSettings[] {

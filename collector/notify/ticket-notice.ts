@@ -112,7 +112,11 @@ export function buildNotice(
   // A storm's child has no clocks of its own: its parent carries them.
   const clocks = child
     ? []
-    : computeClocks(upTo, { contract: ctx.contract, calendar: ctx.calendar, now: new Date(event.at) });
+    : computeClocks(upTo, {
+        contract: ctx.contract,
+        calendar: ctx.calendar,
+        now: new Date(event.at),
+      });
   let clock: ClockStatus | null = null;
   if (event.type === 'clock-warning' || event.type === 'clock-breached') {
     const { clock: kind, iteration } = event.data;
@@ -183,7 +187,11 @@ export function buildNotice(
       name: site?.name ?? opened.siteId,
       zone: site?.zone ?? ctx.contract.businessHours.zone,
       address: site
-        ? [site.address.street, site.address.city, `${site.address.region} ${site.address.postalCode}`]
+        ? [
+            site.address.street,
+            site.address.city,
+            `${site.address.region} ${site.address.postalCode}`,
+          ]
             .join(', ')
             .trim()
         : '',

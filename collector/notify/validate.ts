@@ -43,7 +43,9 @@ export function notifyConfigProblems(config: NotifyConfig, contract: Contract): 
       } else if (recipient === 'site') {
         const without = contract.sites.filter((s) => !hasEmail(s.contacts)).map((s) => s.id);
         if (without.length > 0) {
-          problems.push(`${path}: sites without a contact with an email address: ${without.join(', ')}`);
+          problems.push(
+            `${path}: sites without a contact with an email address: ${without.join(', ')}`,
+          );
         }
       } else if (recipient === 'escalated-role') {
         const missing = new Set<string>();

@@ -120,7 +120,9 @@ export function postWebhook(
         if (size < MAX_ERROR_BODY) chunks.push(chunk);
         size += chunk.length;
       });
-      response.on('error', (error) => finish({ outcome: 'retry', code: status, error: error.message }));
+      response.on('error', (error) =>
+        finish({ outcome: 'retry', code: status, error: error.message }),
+      );
       response.on('end', () => {
         const outcome = classifyStatus(status);
         const text = Buffer.concat(chunks).toString('utf8').slice(0, MAX_ERROR_BODY).trim();

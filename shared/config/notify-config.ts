@@ -69,7 +69,12 @@ export const PROVIDER_ROLES = [
  * customer's escalation list), `site` (the contacts of the ticket's site), `escalated-role`
  * (for an escalation: the list of the role escalated to), or an email address.
  */
-export const RECIPIENT_KEYWORDS = [...PROVIDER_ROLES, 'customer', 'site', 'escalated-role'] as const;
+export const RECIPIENT_KEYWORDS = [
+  ...PROVIDER_ROLES,
+  'customer',
+  'site',
+  'escalated-role',
+] as const;
 export type RecipientKeyword = (typeof RECIPIENT_KEYWORDS)[number];
 
 const emailAddress = z.email();
@@ -149,7 +154,10 @@ const webhookSchema = z.strictObject({
   /** Shared secret of the HMAC-SHA256 signature (`X-Signature`). */
   secret: text.pipe(z.string().min(16, 'must be at least 16 characters')),
   /** Event types to send, or `['*']` for every one. */
-  events: z.array(z.union([eventType, z.literal('*')])).min(1).default(DEFAULT_WEBHOOK_EVENTS),
+  events: z
+    .array(z.union([eventType, z.literal('*')]))
+    .min(1)
+    .default(DEFAULT_WEBHOOK_EVENTS),
   severities,
   calls: calls.default('all'),
   stormChildren: z.boolean().default(true),

@@ -22,10 +22,12 @@ export interface ParsedMail {
 function decodeWords(value: string): string {
   return value
     .replace(/\?=\s+=\?/g, '?==?')
-    .replace(/=\?([^?]+)\?([QqBb])\?([^?]*)\?=/g, (_, _charset: string, enc: string, text: string) =>
-      enc.toUpperCase() === 'B'
-        ? Buffer.from(text, 'base64').toString('utf8')
-        : decodeQp(text.replace(/_/g, ' ')).toString('utf8'),
+    .replace(
+      /=\?([^?]+)\?([QqBb])\?([^?]*)\?=/g,
+      (_, _charset: string, enc: string, text: string) =>
+        enc.toUpperCase() === 'B'
+          ? Buffer.from(text, 'base64').toString('utf8')
+          : decodeQp(text.replace(/_/g, ' ')).toString('utf8'),
     );
 }
 
@@ -52,7 +54,10 @@ function splitHead(raw: string): { headers: Map<string, string>; body: string } 
   for (const line of head.replace(/\r?\n[ \t]+/g, ' ').split(/\r?\n/)) {
     const colon = line.indexOf(':');
     if (colon > 0) {
-      headers.set(line.slice(0, colon).trim().toLowerCase(), decodeWords(line.slice(colon + 1).trim()));
+      headers.set(
+        line.slice(0, colon).trim().toLowerCase(),
+        decodeWords(line.slice(colon + 1).trim()),
+      );
     }
   }
   return { headers, body };
@@ -68,7 +73,9 @@ export function parseMime(raw: string): MimePart {
   const type = headers.get('content-type') ?? 'text/plain';
   if (/^multipart\//i.test(type)) {
     const boundary = param(type, 'boundary')!;
-    const sections = body.split(new RegExp(`\\r?\\n?--${boundary.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:--)?\\r?\\n?`));
+    const sections = body.split(
+      new RegExp(`\\r?\\n?--${boundary.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:--)?\\r?\\n?`),
+    );
     const parts = sections.filter((s) => s.trim() !== '').map(parseMime);
     return { headers, body: Buffer.alloc(0), parts };
   }
@@ -89,9 +96,14 @@ function leaves(part: MimePart): MimePart[] {
 export function parseMail(raw: string): ParsedMail {
   const root = parseMime(raw);
   const all = leaves(root);
-  const isAttachment = (p: MimePart) => /attachment/i.test(p.headers.get('content-disposition') ?? '');
+  const isAttachment = (p: MimePart) =>
+    /attachment/i.test(p.headers.get('content-disposition') ?? '');
   const ofType = (t: string) =>
-    all.find((p) => !isAttachment(p) && (p.headers.get('content-type') ?? 'text/plain').toLowerCase().startsWith(t));
+    all.find(
+      (p) =>
+        !isAttachment(p) &&
+        (p.headers.get('content-type') ?? 'text/plain').toLowerCase().startsWith(t),
+    );
   return {
     headers: root.headers,
     subject: root.headers.get('subject') ?? '',

@@ -8,7 +8,12 @@ export function notifyConfig(input: Record<string, unknown> = {}): NotifyConfig 
   return notifyConfigSchema.parse({
     dashboardUrl: 'https://callhome.example.net',
     ...input,
-    delivery: { initialBackoff: '30s', maxBackoff: '10m', timeout: '5s', ...(input.delivery as object) },
+    delivery: {
+      initialBackoff: '30s',
+      maxBackoff: '10m',
+      timeout: '5s',
+      ...(input.delivery as object),
+    },
   });
 }
 

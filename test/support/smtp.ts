@@ -44,11 +44,14 @@ export class TestSmtpServer {
         if (auth && login.username === auth.user && login.password === auth.pass) {
           return callback(null, { user: login.username });
         }
-        return callback(Object.assign(new Error('Invalid username or password'), { responseCode: 535 }));
+        return callback(
+          Object.assign(new Error('Invalid username or password'), { responseCode: 535 }),
+        );
       },
       onRcptTo: (address, _session, callback) => {
         const fault = this.recipientFault(address.address);
-        if (fault) return callback(Object.assign(new Error(fault.message), { responseCode: fault.code }));
+        if (fault)
+          return callback(Object.assign(new Error(fault.message), { responseCode: fault.code }));
         return callback();
       },
       onData: (stream, session: SMTPServerSession, callback) => {
@@ -56,7 +59,8 @@ export class TestSmtpServer {
         stream.on('data', (c: Buffer) => chunks.push(c));
         stream.on('end', () => {
           const fault = this.messageFault(this.mails.length);
-          if (fault) return callback(Object.assign(new Error(fault.message), { responseCode: fault.code }));
+          if (fault)
+            return callback(Object.assign(new Error(fault.message), { responseCode: fault.code }));
           const raw = Buffer.concat(chunks).toString('utf8');
           const from = session.envelope.mailFrom;
           this.mails.push({

@@ -47,7 +47,8 @@ describe.each(storeTargets)('webhook notifications on $name', (target) => {
   }
 
   const open = async (blade = 'b01', overrides = {}) =>
-    (await h.service.recordObservation(observation(h.clock, { bladeId: blade, ...overrides }))).ticketId!;
+    (await h.service.recordObservation(observation(h.clock, { bladeId: blade, ...overrides })))
+      .ticketId!;
 
   it('posts each ticket event once, signed, with the ticket, its clocks and a link', async () => {
     await setup();
@@ -62,7 +63,13 @@ describe.each(storeTargets)('webhook notifications on $name', (target) => {
     }
     const [opened, responded] = bodies(receiver);
     expect(opened!.event.type).toBe('opened');
-    expect(opened!.ticket).toMatchObject({ id, severity: 2, siteId: 'nj1', bladeId: 'b01', state: 'open' });
+    expect(opened!.ticket).toMatchObject({
+      id,
+      severity: 2,
+      siteId: 'nj1',
+      bladeId: 'b01',
+      state: 'open',
+    });
     expect(opened!.clocks.map((c) => c.kind)).toContain('onsite-response');
     expect(opened!.link).toBe(`https://callhome.example.net/#/tickets/${id}`);
     expect(responded!.event.type).toBe('responded');
@@ -126,7 +133,10 @@ describe.each(storeTargets)('webhook notifications on $name', (target) => {
     h.clock.advance(30_000);
     await h.notifier.runDue();
     log = await listDeliveries(h.store.db, { status: ['pending'] });
-    expect(log.find((d) => d.eventType === 'opened')).toMatchObject({ attempts: 2, lastCode: null });
+    expect(log.find((d) => d.eventType === 'opened')).toMatchObject({
+      attempts: 2,
+      lastCode: null,
+    });
     expect(log.find((d) => d.eventType === 'opened')!.lastError).toMatch(/ECONNREFUSED/);
 
     await receiver.start();

@@ -1,7 +1,11 @@
 import { createHmac } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { signBody, verifySignature } from '../../../collector/notify/signature.js';
-import { classifyStatus, postWebhook, type WebhookRequest } from '../../../collector/notify/webhook.js';
+import {
+  classifyStatus,
+  postWebhook,
+  type WebhookRequest,
+} from '../../../collector/notify/webhook.js';
 import { ManualClock, systemClock } from '../../../shared/clock.js';
 import { startReceiver, type WebhookReceiver } from '../../support/webhook-receiver.js';
 import { until } from '../../support/wait.js';
@@ -15,7 +19,10 @@ function request(url: string, overrides: Partial<WebhookRequest> = {}): WebhookR
     headers: { 'x-api-key': 'k-123' },
     eventKey: 'ticket-event:42',
     eventType: 'clock-breached',
-    payload: { type: 'ticket.event', ticket: { id: '7', summary: 'Uncorrectable ECC error · DIMM A1' } },
+    payload: {
+      type: 'ticket.event',
+      ticket: { id: '7', summary: 'Uncorrectable ECC error · DIMM A1' },
+    },
     info: { deliveryId: '9', attempt: 2, sentAt: '2026-01-05T14:00:00.000Z' },
     ...overrides,
   };
@@ -43,18 +50,25 @@ describe('webhook signature', () => {
 describe('postWebhook against a real receiver', () => {
   it('sends a body the receiver verifies with the shared secret, with event, delivery and timestamp', async () => {
     receiver = await startReceiver(204);
-    const result = await postWebhook(request(receiver.url), { timeoutMs: 5000, clock: systemClock });
+    const result = await postWebhook(request(receiver.url), {
+      timeoutMs: 5000,
+      clock: systemClock,
+    });
     expect(result).toMatchObject({ outcome: 'delivered', code: 204, error: null });
     const [got] = receiver.requests;
     expect(got!.method).toBe('POST');
     expect(got!.headers['content-type']).toBe('application/json; charset=utf-8');
     // The receiver's check, on the raw body as received:
     expect(verifySignature(got!.body, got!.headers['x-signature'] as string, SECRET)).toBe(true);
-    expect(verifySignature(got!.body, got!.headers['x-signature'] as string, 'wrong-secret-0000000')).toBe(false);
+    expect(
+      verifySignature(got!.body, got!.headers['x-signature'] as string, 'wrong-secret-0000000'),
+    ).toBe(false);
     expect(got!.headers['x-bladeframe-event']).toBe('ticket-event:42');
     expect(got!.headers['x-bladeframe-event-type']).toBe('clock-breached');
     expect(got!.headers['x-bladeframe-delivery']).toBe('9');
-    expect(got!.headers['x-bladeframe-timestamp']).toBe(String(Date.parse('2026-01-05T14:00:00Z') / 1000));
+    expect(got!.headers['x-bladeframe-timestamp']).toBe(
+      String(Date.parse('2026-01-05T14:00:00Z') / 1000),
+    );
     expect(got!.headers['x-api-key']).toBe('k-123');
     const body = JSON.parse(got!.body) as Record<string, unknown>;
     expect(body).toMatchObject({
@@ -84,7 +98,10 @@ describe('postWebhook against a real receiver', () => {
     [410, 'failed'],
   ] as const)('HTTP %i means %s', async (status, outcome) => {
     receiver = await startReceiver({ status, body: 'receiver says no' });
-    const result = await postWebhook(request(receiver.url), { timeoutMs: 5000, clock: systemClock });
+    const result = await postWebhook(request(receiver.url), {
+      timeoutMs: 5000,
+      clock: systemClock,
+    });
     expect(result.outcome).toBe(outcome);
     expect(result.code).toBe(status);
     expect(result.error).toContain(`HTTP ${status}`);
@@ -94,7 +111,10 @@ describe('postWebhook against a real receiver', () => {
 
   it('reads Retry-After', async () => {
     receiver = await startReceiver({ status: 429, headers: { 'retry-after': '120' } });
-    const result = await postWebhook(request(receiver.url), { timeoutMs: 5000, clock: systemClock });
+    const result = await postWebhook(request(receiver.url), {
+      timeoutMs: 5000,
+      clock: systemClock,
+    });
     expect(result).toMatchObject({ outcome: 'retry', retryAfterMs: 120_000 });
   });
 
