@@ -4,7 +4,14 @@ import { IngestProcessor } from '../../../collector/ingest/ingest-processor.js';
 import { apiHarness, type ApiHarness } from '../../support/api.js';
 import { bytes, FakeBlade } from '../../support/messages.js';
 import { storeTargets } from '../../support/stores.js';
-import { consent, eventCount, ticketCount, ticketIn } from './fixtures.js';
+import {
+  consent,
+  deliveryStatus,
+  eventCount,
+  failedDelivery,
+  ticketCount,
+  ticketIn,
+} from './fixtures.js';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -15,6 +22,8 @@ interface Endpoint {
   allowed: readonly Role[] | 'any';
   /** The ticket (in this state) the call acts on: `:id` in the path. */
   ticket?: TicketState;
+  /** A failed notification delivery the call acts on: `:id` in the path. */
+  delivery?: boolean;
   body?: (h: ApiHarness) => unknown;
   status?: number;
 }
@@ -90,6 +99,14 @@ export const ENDPOINTS: Endpoint[] = [
   { method: 'GET', path: '/api/blades/a1/health', allowed: READERS },
   { method: 'GET', path: '/api/sites', allowed: READERS },
   { method: 'GET', path: '/api/dead-letters', allowed: READERS },
+  { method: 'GET', path: '/api/notifications/deliveries', allowed: READERS },
+  { method: 'GET', path: '/api/notifications/deliveries/:id', allowed: READERS, delivery: true },
+  {
+    method: 'POST',
+    path: '/api/notifications/deliveries/:id/retry',
+    allowed: ['admin'],
+    delivery: true,
+  },
 ];
 
 describe.each(storeTargets)('who may call what, on $name', (target) => {
@@ -115,8 +132,12 @@ describe.each(storeTargets)('who may call what, on $name', (target) => {
   );
 
   it.each(cases)('$method $path as $label', async (c) => {
-    const id = c.ticket ? await ticketIn(h, c.ticket) : undefined;
-    const before = id ? await eventCount(h, id) : 0;
+    const id = c.ticket
+      ? await ticketIn(h, c.ticket)
+      : c.delivery
+        ? await failedDelivery(h)
+        : undefined;
+    const before = id && c.ticket ? await eventCount(h, id) : 0;
     const tickets = await ticketCount(h);
     const response = await h.as(c.role, {
       method: c.method,
@@ -133,7 +154,8 @@ describe.each(storeTargets)('who may call what, on $name', (target) => {
       code: c.role === null ? 'BF_UNAUTHENTICATED' : 'BF_FORBIDDEN',
     });
     // A refused request changes nothing.
-    if (id) expect(await eventCount(h, id)).toBe(before);
+    if (id && c.ticket) expect(await eventCount(h, id)).toBe(before);
+    if (id && c.delivery) expect(await deliveryStatus(h, id)).toBe('failed');
     expect(await ticketCount(h)).toBe(tickets);
   });
 

@@ -68,3 +68,45 @@ export async function ticketCount(h: ApiHarness): Promise<number> {
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+let deliveries = 0;
+
+/** A webhook delivery that failed for good (HTTP 410), as the delivery log shows it. */
+export async function failedDelivery(h: ApiHarness): Promise<string> {
+  const now = h.clock.now().toISOString();
+  const row = await h.store.db
+    .insertInto('notify_deliveries')
+    .values({
+      channel: 'webhook',
+      target: 'ops',
+      event_key: `test:${++deliveries}`,
+      ticket_event_id: null,
+      ticket_id: null,
+      event_type: 'opened',
+      severity: 2,
+      subject: 'opened · a test delivery',
+      payload: '{}',
+      status: 'failed',
+      attempts: 1,
+      next_attempt_at: now,
+      last_error: 'HTTP 410 Gone',
+      last_code: 410,
+      leased_until: null,
+      leased_by: null,
+      created_at: now,
+      updated_at: now,
+      delivered_at: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return String(row.id);
+}
+
+export async function deliveryStatus(h: ApiHarness, id: string): Promise<string> {
+  const row = await h.store.db
+    .selectFrom('notify_deliveries')
+    .select('status')
+    .where('id', '=', Number(id))
+    .executeTakeFirstOrThrow();
+  return row.status;
+}
