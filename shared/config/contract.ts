@@ -25,6 +25,15 @@ const timeOfDay = z
 export const CALENDARS = ['business', 'continuous'] as const;
 export type CalendarKind = (typeof CALENDARS)[number];
 
+/** The clocks of collector/domain's `CLOCK_KINDS` that can decide a call's SLR. */
+export const SLR_CLOCK_KINDS = [
+  'onsite-response',
+  'diagnosis',
+  'replacement',
+  'response',
+  'software-response',
+] as const;
+
 const businessHoursSchema = z
   .strictObject({
     zone: z
@@ -102,6 +111,28 @@ const siteEnvironmentsSchema = z
   })
   .default({ frames: {}, blades: {} });
 
+/**
+ * "at least one set of replacement parts on, or nearby, the Customer premises": one physical
+ * set (a cage on the floor, a depot nearby) and what a full set holds. A replacement blade
+ * dispatched from the set takes one `spares.replacementPart` from it.
+ */
+const spareSetSchema = z.strictObject({
+  id: nameKey,
+  name: z.string().min(1).optional(),
+  /** Where it is kept: on the premises or nearby. */
+  location: z.string().min(1).optional(),
+  parts: z
+    .array(
+      z.strictObject({
+        part: nameKey,
+        description: z.string().min(1).optional(),
+        quantity: z.int().min(1),
+      }),
+    )
+    .min(1, { message: 'name at least one part' })
+    .default([{ part: 'blade', quantity: 1 }]),
+});
+
 const siteSchema = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, { message: 'must be 1-64 of A-Z a-z 0-9 . _ -' }),
   name: z.string().min(1),
@@ -113,8 +144,8 @@ const siteSchema = z.strictObject({
     .refine((zone) => IANAZone.isValidZone(zone), { message: 'must be an IANA time zone' })
     .optional(),
   contacts: z.array(contactSchema).min(1, { message: 'name at least one contact' }),
-  // Kept for the spare-parts and reporting features; their fields are checked there.
-  spareSets: z.array(z.looseObject({ id: z.string().min(1) })).default([]),
+  spareSets: z.array(spareSetSchema).default([]),
+  /** Receive this site's monthly report (the contract's `reports.recipients` receive all). */
   reportRecipients: z.array(contactSchema).default([]),
   environments: siteEnvironmentsSchema,
 });
@@ -194,7 +225,109 @@ export const contractSchema = z
     slr: z.strictObject({
       /** "Response Time=>[**]%" per site and month. */
       thresholdPercent: z.number().min(0).max(100),
+      /**
+       * The clocks that decide whether a call was "responded to within SLR": all of those the
+       * call has must be met. Default: on-site response (severity 1-2), response (3-5 and QA)
+       * and the one-hour software response.
+       */
+      responseClocks: z
+        .array(z.enum(SLR_CLOCK_KINDS))
+        .min(1, { message: 'name at least one clock' })
+        .default(['onsite-response', 'response', 'software-response']),
+      /** Which month a call belongs to: that of its detection (the clocks' start) or opening. */
+      monthOf: z.enum(['detection', 'opening']).default('detection'),
+      /**
+       * A call still unresponded when its month ends: `follow` judges it by its clocks whenever
+       * they are decided (the month stays provisional until then); `missed` counts it missed.
+       */
+      unrespondedAtMonthEnd: z.enum(['follow', 'missed']).default('follow'),
+      /**
+       * "For any month that [the] response time for any site has been less than [**]%": one
+       * month's extension per month with any site below (`month`), or per site below
+       * (`site-month`).
+       */
+      creditPer: z.enum(['month', 'site-month']).default('month'),
+      /** Severities whose calls count (severity 5 feature requests have a response target too). */
+      severities: z
+        .array(z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5)]))
+        .min(1)
+        .default([1, 2, 3, 4, 5]),
     }),
+    spares: z
+      .strictObject({
+        /** The part a replacement blade takes from its spare set. */
+        replacementPart: nameKey.default('blade'),
+      })
+      .default({ replacementPart: 'blade' }),
+    /** Major Releases of the provider's software, for the end-of-support notices. */
+    releases: z
+      .strictObject({
+        /** "support ... for at least 24 months after the initial public release". */
+        supportMonths: z.int().min(1).default(24),
+        notice: z
+          .strictObject({
+            /** "Not more than one hundred and twenty (120) days ..." */
+            earliestDays: z.int().min(1).default(120),
+            /** "... and not less than ninety (90) days prior to the end of a service". */
+            latestDays: z.int().min(0).default(90),
+            /** The customer's notification addressees; absent: `reports.recipients`. */
+            recipients: z.array(contactSchema).default([]),
+          })
+          .default({ earliestDays: 120, latestDays: 90, recipients: [] }),
+        majors: z
+          .array(
+            z.strictObject({
+              product: z.string().min(1),
+              /** The Major Release's version; a blade's `5.0.3` runs Major Release `5.0`. */
+              version: z.string().regex(/^[0-9A-Za-z]+(\.[0-9A-Za-z]+)*$/, {
+                message: 'must be a version like 5 or 5.0',
+              }),
+              name: z.string().min(1).optional(),
+              releasedOn: isoDate,
+              /** When support ends if not `supportMonths` after release (e.g. extended). */
+              endOfSupportOn: isoDate.optional(),
+            }),
+          )
+          .default([]),
+      })
+      .default({
+        supportMonths: 24,
+        notice: { earliestDays: 120, latestDays: 90, recipients: [] },
+        majors: [],
+      }),
+    /** Reports delivered by email (Schedule A, "Reporting Requirements"). */
+    reports: z
+      .strictObject({
+        /** Receive every report (all sites); each site's `reportRecipients` get its own. */
+        recipients: z.array(contactSchema).default([]),
+        daily: z
+          .strictObject({
+            /** Local time (contract zone) the previous day's report is sent. */
+            sendAt: timeOfDay.default('07:00'),
+          })
+          .default({ sendAt: '07:00' }),
+        monthly: z
+          .strictObject({
+            dayOfMonth: z.int().min(1).max(28).default(1),
+            sendAt: timeOfDay.default('08:00'),
+          })
+          .default({ dayOfMonth: 1, sendAt: '08:00' }),
+        requirements: z
+          .strictObject({
+            /** ISO weekday (1 Monday ... 7 Sunday) of the product requirements review. */
+            weekday: z.int().min(1).max(7).default(1),
+            sendAt: timeOfDay.default('09:00'),
+            /** Who reviews the product requirements matrix; absent: `reports.recipients`. */
+            recipients: z.array(contactSchema).default([]),
+          })
+          .default({ weekday: 1, sendAt: '09:00', recipients: [] }),
+      })
+      .default({
+        recipients: [],
+        daily: { sendAt: '07:00' },
+        monthly: { dayOfMonth: 1, sendAt: '08:00' },
+        requirements: { weekday: 1, sendAt: '09:00', recipients: [] },
+      }),
     clocks: z
       .strictObject({
         /** A warning is recorded when this fraction of a clock's target has elapsed. */
@@ -234,7 +367,55 @@ export const contractSchema = z
         });
       }
       seen.add(site.id);
+      const sets = new Set<string>();
+      site.spareSets.forEach((set, setIndex) => {
+        if (sets.has(set.id)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['sites', index, 'spareSets', setIndex, 'id'],
+            message: `duplicate spare set "${set.id}"`,
+          });
+        }
+        sets.add(set.id);
+        const parts = new Set<string>();
+        set.parts.forEach((part, partIndex) => {
+          if (parts.has(part.part)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['sites', index, 'spareSets', setIndex, 'parts', partIndex, 'part'],
+              message: `part "${part.part}" listed twice`,
+            });
+          }
+          parts.add(part.part);
+        });
+      });
     });
+    const releases = new Set<string>();
+    contract.releases.majors.forEach((major, index) => {
+      const key = `${major.product}@${major.version}`;
+      if (releases.has(key)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['releases', 'majors', index, 'version'],
+          message: `duplicate Major Release ${major.product} ${major.version}`,
+        });
+      }
+      releases.add(key);
+      if (major.endOfSupportOn !== undefined && major.endOfSupportOn <= major.releasedOn) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['releases', 'majors', index, 'endOfSupportOn'],
+          message: 'must be after releasedOn',
+        });
+      }
+    });
+    if (contract.releases.notice.earliestDays < contract.releases.notice.latestDays) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['releases', 'notice', 'earliestDays'],
+        message: 'must be at least latestDays',
+      });
+    }
     const dates = new Set<string>();
     contract.businessHours.extraClosures.forEach((closure, index) => {
       if (dates.has(closure.date)) {
@@ -252,6 +433,9 @@ export type ContractInput = z.input<typeof contractSchema>;
 export type Contract = z.output<typeof contractSchema>;
 export type BusinessHours = Contract['businessHours'];
 export type Site = Contract['sites'][number];
+export type SpareSet = Site['spareSets'][number];
+export type MajorRelease = Contract['releases']['majors'][number];
+export type ContractContact = Site['contacts'][number];
 
 const TERM_MONTHS = { 'enterprise-i': 12, 'enterprise-ii': 24 } as const;
 
