@@ -101,6 +101,10 @@ describe('the agent as a process', () => {
     const birth = b.subscriber.of('birth')[0]!;
     expect(birth.payload.seq).toBeGreaterThan(Math.max(...want));
 
+    // The restarted agent's own first health snapshot follows the replay.
+    await b.subscriber.until((ms) =>
+      ms.some((m) => m.kind === 'health' && m.payload.seq > Math.max(...want)),
+    );
     const stopped = await second.kill('SIGTERM');
     expect(stopped.code).toBe(0);
     await b.subscriber.until((ms) => ms.some((m) => m.payload.cause === 'shutdown'));
