@@ -187,7 +187,8 @@ function fieldsOf(notice: TicketNotice): Field[] {
     { label: 'Blade', value: ticket.bladeId ?? '-' },
     { label: 'Component', value: component },
     { label: 'Signal', value: ticket.signal },
-    { label: 'Domain', value: `${ticket.domain} (rule ${ticket.ruleId}: ${ticket.explanation})` },
+    { label: 'Domain', value: ticket.domain },
+    { label: 'Assessment', value: `${ticket.explanation} (rule ${ticket.ruleId})` },
     { label: 'Detected', value: siteTime(ticket.detectedAt, zone) },
   ];
   if (ticket.occurrences > 1)

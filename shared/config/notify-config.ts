@@ -89,9 +89,14 @@ const recipient = z
     { message: `must be an email address or one of ${RECIPIENT_KEYWORDS.join(', ')}` },
   );
 
-const severity = z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5)]);
+const severity = z
+  .int({ error: 'must be a severity 1-5' })
+  .min(1, 'must be a severity 1-5')
+  .max(5, 'must be a severity 1-5');
 const severities = z.array(severity).min(1).default([1, 2, 3, 4, 5]);
-const eventType = z.enum(NOTIFY_EVENT_TYPES);
+const eventType = z.enum(NOTIFY_EVENT_TYPES, {
+  error: `must be one of ${NOTIFY_EVENT_TYPES.join(', ')}`,
+});
 
 /** Which calls a rule or webhook covers: real ones, test calls, or both. */
 const calls = z.enum(['real', 'test', 'all']);
@@ -155,7 +160,11 @@ const webhookSchema = z.strictObject({
   secret: text.pipe(z.string().min(16, 'must be at least 16 characters')),
   /** Event types to send, or `['*']` for every one. */
   events: z
-    .array(z.union([eventType, z.literal('*')]))
+    .array(
+      z.enum([...NOTIFY_EVENT_TYPES, '*'], {
+        error: `must be * or one of ${NOTIFY_EVENT_TYPES.join(', ')}`,
+      }),
+    )
     .min(1)
     .default(DEFAULT_WEBHOOK_EVENTS),
   severities,
@@ -174,14 +183,18 @@ const smtpSchema = z.strictObject({
    * it; `implicit`: TLS from the first byte (port 465); `starttls-if-offered`; `none` (a relay
    * on localhost only).
    */
-  tls: z.enum(['starttls', 'implicit', 'starttls-if-offered', 'none']).default('starttls'),
+  tls: z
+    .enum(['starttls', 'implicit', 'starttls-if-offered', 'none'], {
+      error: 'must be starttls, implicit, starttls-if-offered or none',
+    })
+    .default('starttls'),
   /** CA certificate (PEM) to verify the server, when it is not in the system store. */
   caFile: z.string().min(1).optional(),
   rejectUnauthorized: z.boolean().default(true),
   user: text.optional(),
   password: text.optional(),
   /** The sender: `support-alerts@example.com` or `"Call home" <support-alerts@example.com>`. */
-  from: z.string().min(3),
+  from: z.string({ error: 'the sender address is required' }).min(3),
   replyTo: z.string().min(3).optional(),
 });
 export type SmtpSettings = z.output<typeof smtpSchema>;

@@ -18,7 +18,11 @@ export function testCollectorConfig(
   broker: TestBroker,
   site: string,
   location: TestDataLocation,
-  overrides: { fleet?: Record<string, unknown>; ingest?: Record<string, unknown> } = {},
+  overrides: {
+    fleet?: Record<string, unknown>;
+    ingest?: Record<string, unknown>;
+    notify?: Record<string, unknown>;
+  } = {},
 ): CollectorConfig {
   return collectorConfigSchema.parse({
     mqtt: {
@@ -32,6 +36,7 @@ export function testCollectorConfig(
     http: { host: '127.0.0.1', port: 0 },
     fleet: overrides.fleet ?? {},
     ingest: overrides.ingest ?? {},
+    notify: overrides.notify ?? {},
     log: { level: 'silent' },
   });
 }
