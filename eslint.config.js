@@ -18,7 +18,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['collector/web/**/*.js', 'collector/web/**/*.ts'],
+    files: ['collector/web/src/**/*.ts', 'collector/web/src/**/*.tsx'],
     languageOptions: { globals: { ...globals.browser } },
   },
 );

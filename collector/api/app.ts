@@ -14,6 +14,7 @@ import meRoutes from './routes/me.js';
 import notificationRoutes from './routes/notifications.js';
 import ticketActionRoutes from './routes/ticket-actions.js';
 import ticketRoutes from './routes/tickets.js';
+import webRoutes, { type WebOptions } from './routes/web.js';
 
 export interface AppOptions {
   db: Kysely<Database>;
@@ -25,6 +26,8 @@ export interface AppOptions {
   /** The notification worker: woken when a delivery is retried. */
   notifications?: { poke(): void };
   logger?: Logger;
+  /** The dashboard at `/` (default: dist/web, built on demand from the sources); false: none. */
+  web?: WebOptions | false;
 }
 
 declare module 'fastify' {
@@ -56,5 +59,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     auth: options.auth,
     poke: () => options.notifications?.poke(),
   });
+  if (options.web !== false) await app.register(webRoutes, options.web ?? {});
   return app;
 }

@@ -29,7 +29,7 @@ import {
 } from '../sla/clocks.js';
 import type { Database } from '../store/schema.js';
 import { faultFingerprint } from './fingerprint.js';
-import { listTickets, type TicketFilter } from './ticket-queries.js';
+import { listTickets, type TicketFilter, type TicketSummary } from './ticket-queries.js';
 import { ticketSettings, type TicketSettings, type TicketSettingsInput } from './settings.js';
 import {
   attachToParent,
@@ -47,6 +47,7 @@ import {
   openTicket,
   ticketIdOf,
   loadEvents,
+  loadEventsOf,
   SYSTEM_ACTOR,
   type Db,
   type NewEvent,
@@ -456,6 +457,22 @@ export class TicketService {
 
   list(filter: TicketFilter = {}) {
     return listTickets(this.db, filter);
+  }
+
+  /** Listed tickets with their clocks at this moment (a storm's child: its parent's carry them). */
+  async withClocks(
+    summaries: TicketSummary[],
+  ): Promise<(TicketSummary & { clocks: ClockStatus[]; clocksCarriedBy: string | null })[]> {
+    const ctx = this.clockContext();
+    const events = await loadEventsOf(
+      this.db,
+      summaries.filter((t) => t.parentId === null).map((t) => t.id),
+    );
+    return summaries.map((t) => ({
+      ...t,
+      clocks: t.parentId === null ? computeClocks(events.get(t.id) ?? [], ctx) : [],
+      clocksCarriedBy: t.parentId,
+    }));
   }
 
   /**

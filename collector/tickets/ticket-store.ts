@@ -164,6 +164,35 @@ export async function loadEvents(db: Db, id: string): Promise<AnyTicketEvent[]> 
   );
 }
 
+/** The logs of many tickets in one query per 500 ids, each in order, by ticket id. */
+export async function loadEventsOf(db: Db, ids: string[]): Promise<Map<string, AnyTicketEvent[]>> {
+  const logs = new Map<string, AnyTicketEvent[]>();
+  const numeric = ids.map(parseTicketId).filter((n): n is number => n !== null);
+  for (let i = 0; i < numeric.length; i += 500) {
+    const rows = await db
+      .selectFrom('ticket_events')
+      .select(['ticket_id', 'seq', 'at', 'type', 'actor', 'data'])
+      .where('ticket_id', 'in', numeric.slice(i, i + 500))
+      .orderBy('ticket_id')
+      .orderBy('seq')
+      .execute();
+    for (const row of rows) {
+      const ticketId = String(row.ticket_id);
+      let log = logs.get(ticketId);
+      if (!log) logs.set(ticketId, (log = []));
+      log.push({
+        ticketId,
+        seq: Number(row.seq),
+        at: row.at,
+        actor: JSON.parse(row.actor) as Actor,
+        type: row.type,
+        data: JSON.parse(row.data) as unknown,
+      } as AnyTicketEvent);
+    }
+  }
+  return logs;
+}
+
 /**
  * Appends events to a ticket's log under its row lock, skipping any whose dedupe key is already
  * recorded, and brings the ticket's projection up to date in the same transaction. Returns the

@@ -38,6 +38,8 @@ const listQuery = z.object({
   test: flag.optional(),
   parent: ticketId.optional(),
   before: ticketId.optional(),
+  /** Each ticket's clocks at this moment too (the dashboard's countdowns). */
+  clocks: flag.optional(),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE).optional(),
 });
 
@@ -59,7 +61,7 @@ const ticketRoutes: FastifyPluginAsync<{ tickets: TicketService }> = async (app,
     },
     async (request) => {
       const q = parseRequest(listQuery, request.query, 'query');
-      return tickets.list({
+      const page = await tickets.list({
         ...(q.state ? { state: q.state } : {}),
         ...(q.severity ? { severity: q.severity as (1 | 2 | 3 | 4 | 5)[] } : {}),
         ...(q.domain ? { domain: q.domain } : {}),
@@ -72,6 +74,7 @@ const ticketRoutes: FastifyPluginAsync<{ tickets: TicketService }> = async (app,
         ...(q.before !== undefined ? { before: q.before } : {}),
         ...(q.limit !== undefined ? { limit: q.limit } : {}),
       });
+      return q.clocks ? { ...page, tickets: await tickets.withClocks(page.tickets) } : page;
     },
   );
 
