@@ -1,11 +1,10 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { expect } from 'vitest';
 import { AuthService } from '../../collector/auth/auth-service.js';
 import type { Role } from '../../collector/domain/ticket-events.js';
 import { CollectorRuntime } from '../../collector/runtime.js';
 import { loadContract } from '../../collector/sla/load-contract.js';
-import { systemClock } from '../../shared/clock.js';
+import { systemClock, type Clock } from '../../shared/clock.js';
 import type { Contract } from '../../shared/config/contract.js';
 import type { EventMessage } from '../../shared/messages/index.js';
 import { launchChromium } from './browser.js';
@@ -13,6 +12,7 @@ import type { TestBroker } from './broker.js';
 import { testCollectorConfig } from './collector.js';
 import { bytes, FakeBlade } from './messages.js';
 import type { TestDataLocation } from './stores.js';
+import { until } from './wait.js';
 
 export const ROLE_USERS: Record<Role, string> = {
   operations: 'Lee Okafor',
@@ -55,6 +55,9 @@ export class DashboardHarness {
     readonly broker: TestBroker,
     readonly browser: Browser,
     private readonly location: TestDataLocation,
+    readonly clock: Clock,
+    /** How far the collector's time is ahead of real time (the browser's is put there too). */
+    private readonly shift: { ms: number },
   ) {}
 
   static async start(options: {
@@ -64,21 +67,51 @@ export class DashboardHarness {
     /** Topic filter's site; default the first site (a shared broker carries other tests too). */
     topicSite?: string;
     fleet?: Record<string, unknown>;
+    /**
+     * Run the collector and the browser as if it were this moment (time still flows): a picture
+     * that does not depend on the hour it is taken (business hours change the clocks).
+     */
+    now?: string;
   }): Promise<DashboardHarness> {
     const site = options.topicSite ?? options.sites[0]!.id;
     const config = testCollectorConfig(options.broker, site, options.location, {
       fleet: options.fleet ?? {},
     });
-    const runtime = new CollectorRuntime({ config, contract: dashboardContract(options.sites) });
+    const shift = { ms: options.now ? Date.parse(options.now) - Date.now() : 0 };
+    // Real time, shifted: timers run as usual, and `advance` moves everyone's now forward.
+    const clock: Clock = {
+      now: () => new Date(Date.now() + shift.ms),
+      setTimeout: systemClock.setTimeout,
+    };
+    const runtime = new CollectorRuntime({
+      config,
+      clock,
+      contract: dashboardContract(options.sites),
+    });
     await runtime.start();
     const browser = await launchChromium();
-    const harness = new DashboardHarness(runtime, options.broker, browser, options.location);
-    const auth = new AuthService(runtime.store!.db, systemClock);
+    const harness = new DashboardHarness(
+      runtime,
+      options.broker,
+      browser,
+      options.location,
+      clock,
+      shift,
+    );
+    const auth = new AuthService(runtime.store!.db, clock);
     for (const role of Object.keys(ROLE_USERS) as Role[]) {
       const user = await auth.createUser({ name: ROLE_USERS[role], role });
       harness.tokens[role] = (await auth.issueToken(user.id, { label: 'browser test' })).token;
     }
     return harness;
+  }
+
+  /**
+   * Moves the collector's time forward at once (e.g. past the liveness grace after a start), as
+   * if that long had gone by. Pages opened later see the same time.
+   */
+  advance(ms: number): void {
+    this.shift.ms += ms;
   }
 
   get url(): string {
@@ -91,6 +124,9 @@ export class DashboardHarness {
     this.contexts.push(context);
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
+    if (this.shift.ms !== 0) {
+      await page.clock.install({ time: this.clock.now() });
+    }
     await page.goto(this.url);
     if (role) await login(page, this.tokens[role]);
     return page;
@@ -108,7 +144,10 @@ export class DashboardHarness {
   blade(site: string, frame: string, blade: string): FakeBlade {
     const key = `${site}/${frame}/${blade}`;
     let b = this.blades.get(key);
-    if (!b) this.blades.set(key, (b = new FakeBlade({ site, frame, blade })));
+    if (!b) {
+      b = new FakeBlade({ site, frame, blade }, undefined, () => this.clock.now());
+      this.blades.set(key, b);
+    }
     return b;
   }
 
@@ -141,7 +180,7 @@ export class DashboardHarness {
     const base = b.event(signal, 'active', options.component);
     await this.publish(b, 'event', {
       ...base,
-      observedAt: new Date(Date.now() - (options.agoMs ?? 0)).toISOString(),
+      observedAt: new Date(this.clock.now().getTime() - (options.agoMs ?? 0)).toISOString(),
       evidence: options.evidence ?? base.evidence,
       summary: options.summary ?? base.summary,
     });
@@ -149,23 +188,17 @@ export class DashboardHarness {
 
   /** Waits until the collector holds a ticket for the blade and signal; returns its id. */
   async ticketFor(bladeId: string, signal: string): Promise<string> {
-    let id: string | undefined;
-    await expect
-      .poll(
-        async () => {
-          const row = await this.runtime
-            .store!.db.selectFrom('tickets')
-            .select('id')
-            .where('blade_id', '=', bladeId)
-            .where('signal', '=', signal)
-            .executeTakeFirst();
-          id = row ? String(row.id) : undefined;
-          return id;
-        },
-        { timeout: 20_000, interval: 50 },
-      )
-      .toBeDefined();
-    return id!;
+    const row = await until(
+      () =>
+        this.runtime
+          .store!.db.selectFrom('tickets')
+          .select('id')
+          .where('blade_id', '=', bladeId)
+          .where('signal', '=', signal)
+          .executeTakeFirst(),
+      { what: `a ${signal} ticket for ${bladeId}` },
+    );
+    return String(row.id);
   }
 
   async close(): Promise<void> {

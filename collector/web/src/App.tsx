@@ -36,7 +36,7 @@ function Dashboard() {
   const [dialog, setDialog] = useState<'help' | 'call' | null>(null);
   const [slrVersion, setSlrVersion] = useState(0);
   const visible = useVisibleTickets(state.tickets, filters, now);
-  const canPlaceCall = me.permissions.includes('customer');
+  const canPlaceCall = me.actions ? me.actions.includes('open-call') : me.permissions.includes('customer');
 
   const summary = useMemo(() => {
     let open = 0;

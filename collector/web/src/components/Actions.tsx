@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ALLOWED_FROM, PERMISSIONS_FOR, type Action } from '../../../tickets/transitions.js';
 import { api, ApiError } from '../lib/api.js';
-import { SEVERITY_LABELS } from '../lib/clocks.js';
+import { SEVERITY_LABELS, STATE_LABELS } from '../lib/clocks.js';
 import { refreshTicket } from '../lib/dashboard.js';
 import type { Me, Severity, TicketDetail } from '../lib/types.js';
 import { ErrorBox } from './bits.js';
@@ -190,7 +190,9 @@ const SPECS: Spec[] = [
 export function availableActions(detail: TicketDetail, me: Me): Spec[] {
   return SPECS.filter(
     (spec) =>
-      PERMISSIONS_FOR[spec.action].some((p) => me.permissions.includes(p)) &&
+      (me.actions
+        ? me.actions.includes(spec.action)
+        : PERMISSIONS_FOR[spec.action].some((p) => me.permissions.includes(p))) &&
       ALLOWED_FROM[spec.action].includes(detail.ticket.state) &&
       (spec.offered?.(detail) ?? true),
   );
@@ -214,7 +216,7 @@ export function ActionsPanel({ detail, me }: { detail: TicketDetail; me: Me }) {
         <p class="muted">
           {detail.ticket.state === 'closed'
             ? 'This ticket is closed.'
-            : `Nothing a ${me.role} may do on a ticket in this state.`}
+            : `No action for the ${me.role} role on a ticket in state “${STATE_LABELS[detail.ticket.state]}”.`}
         </p>
       ) : (
         <div class="action-buttons" role="group" aria-label="Ticket actions">

@@ -6,7 +6,18 @@ import type { ClockStatus } from '../lib/types.js';
  * One contract clock as a bar that fills as its time goes: neutral until the warning
  * (`warnAt`), amber until the breach (`dueAt`), red after; a met clock rests, muted.
  */
-export function CountdownBar({ clock, now, showName = true }: { clock: ClockStatus; now: number; showName?: boolean }) {
+export function CountdownBar({
+  clock,
+  now,
+  showName = true,
+  others = 0,
+}: {
+  clock: ClockStatus;
+  now: number;
+  showName?: boolean;
+  /** How many more clocks of the ticket run (the list shows the nearest only). */
+  others?: number;
+}) {
   const level = clockLevel(clock, now);
   const fraction = level === 'breached' ? 1 : elapsedFraction(clock, now);
   const spoken = clockSpoken(clock, now);
@@ -17,6 +28,11 @@ export function CountdownBar({ clock, now, showName = true }: { clock: ClockStat
         <span class="countdown-name">
           {clockName(clock)}
           {clock.calendar === 'business' && <abbr title="counts business hours only" class="cal">BH</abbr>}
+          {others > 0 && (
+            <span class="more-clocks" title={`${others} more clock${others === 1 ? '' : 's'} running`}>
+              +{others}
+            </span>
+          )}
         </span>
       )}
       <span

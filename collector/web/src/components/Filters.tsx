@@ -28,7 +28,7 @@ export function FilterBar({
       <label>
         <span class="visually-hidden">Site</span>
         <select aria-label="Site" value={filters.site} onChange={(e) => set('site', e.currentTarget.value)}>
-          <option value="">All sites</option>
+          <option value="">Site: all</option>
           {sites.map((s) => (
             <option key={s} value={s}>
               {s}
@@ -43,7 +43,7 @@ export function FilterBar({
           value={filters.severity}
           onChange={(e) => set('severity', e.currentTarget.value as Filters['severity'])}
         >
-          <option value="">All severities</option>
+          <option value="">Severity: all</option>
           {([1, 2, 3, 4, 5] as Severity[]).map((s) => (
             <option key={s} value={String(s)}>
               S{s} {SEVERITY_LABELS[s]}
@@ -69,7 +69,7 @@ export function FilterBar({
           value={filters.domain}
           onChange={(e) => set('domain', e.currentTarget.value as Filters['domain'])}
         >
-          <option value="">All domains</option>
+          <option value="">Domain: all</option>
           <option value="hardware">Hardware</option>
           <option value="software">Software</option>
           <option value="undetermined">Undetermined</option>

@@ -34,7 +34,8 @@ export function SlrPanel({ version }: { version: number }) {
       })
       .catch((error: unknown) => {
         if ((error as Error).name === 'AbortError') return;
-        if (error instanceof ApiError && error.status === 404 && error.message.startsWith('GET /api/slr')) {
+        // No such route (the collector has no reports yet): an empty state, not an error.
+        if (error instanceof ApiError && error.status === 404) {
           setLoad({ state: 'absent' });
         } else {
           setLoad({ state: 'error', message: (error as Error).message });

@@ -131,10 +131,7 @@ function TicketRow({ ticket: t, now, selected, fresh }: { ticket: ListedTicket; 
       </td>
       <td class="col-clock">
         {clock ? (
-          <>
-            <CountdownBar clock={clock} now={now} />
-            {others > 0 && <span class="more-clocks">+{others} more</span>}
-          </>
+          <CountdownBar clock={clock} now={now} others={others} />
         ) : t.clocksCarriedBy ? (
           <span class="muted">clocks on #{t.clocksCarriedBy}</span>
         ) : (

@@ -27,6 +27,8 @@ export interface Me {
   name: string;
   role: Role;
   permissions: Permission[];
+  /** The ticket actions the role may take (`open-call`, `respond`, ...), as the API says. */
+  actions?: string[];
 }
 
 /** A ticket of the list with its clocks at the time it was read (`?clocks=true`). */
