@@ -36,10 +36,10 @@ interface Spec {
 const note: Field = { name: 'note', label: 'Note (optional)', kind: 'textarea' };
 const optional = (v: string | undefined) => (v && v.trim() ? v.trim() : undefined);
 
+/** Now as a datetime-local value, to the second (a call opened a moment ago can close now). */
 function localNow(): string {
   const d = new Date();
-  d.setSeconds(0, 0);
-  return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+  return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 19);
 }
 
 /** Every action of the API's lifecycle, in the order work proceeds. */
@@ -212,12 +212,15 @@ export function ActionsPanel({ detail, me }: { detail: TicketDetail; me: Me }) {
   return (
     <section class="detail-section actions" aria-labelledby="actions-heading">
       <h3 id="actions-heading">Actions</h3>
+      {detail.ticket.state === 'closed' && (
+        <p class="muted">This ticket is closed{actions.length > 0 ? '; notes may still be added.' : '.'}</p>
+      )}
       {actions.length === 0 ? (
-        <p class="muted">
-          {detail.ticket.state === 'closed'
-            ? 'This ticket is closed.'
-            : `No action for the ${me.role} role on a ticket in state “${STATE_LABELS[detail.ticket.state]}”.`}
-        </p>
+        detail.ticket.state !== 'closed' && (
+          <p class="muted">
+            No action for the {me.role} role on a ticket in state “{STATE_LABELS[detail.ticket.state]}”.
+          </p>
+        )
       ) : (
         <div class="action-buttons" role="group" aria-label="Ticket actions">
           {actions.map((a) => (
@@ -383,6 +386,7 @@ function FieldInput({
         <input
           id={id}
           type="datetime-local"
+          step={1}
           value={value}
           required={field.required}
           aria-describedby={describedBy}
