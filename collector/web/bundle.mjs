@@ -1,7 +1,15 @@
 // Bundles the dashboard (collector/web/src) into static files the collector serves at `/`:
 // index.html, one script and one stylesheet named by their content hash. No CDN, no runtime deps.
 import { build } from 'esbuild';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 

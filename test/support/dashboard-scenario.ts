@@ -46,7 +46,8 @@ export async function populate(h: DashboardHarness): Promise<Record<string, stri
   for (const [site, frame, count] of FRAMES) {
     for (let i = 1; i <= count; i++) await h.bringUp(site, frame, `${site}-${frame}-b${pad(i)}`);
   }
-  const b = (site: string, frame: string, slot: number) => h.blade(site, frame, `${site}-${frame}-b${pad(slot)}`);
+  const b = (site: string, frame: string, slot: number) =>
+    h.blade(site, frame, `${site}-${frame}-b${pad(slot)}`);
   const ids: Record<string, string> = {};
   const open = async (
     name: string,
@@ -108,15 +109,29 @@ export async function populate(h: DashboardHarness): Promise<Record<string, stri
   });
 
   // The engineer at work.
-  await act(h, 'engineer', `/api/tickets/${ids.ecc}/respond`, { note: 'Engaged; dispatching a CE.' });
+  await act(h, 'engineer', `/api/tickets/${ids.ecc}/respond`, {
+    note: 'Engaged; dispatching a CE.',
+  });
   await act(h, 'engineer', `/api/tickets/${ids.disk}/arrive`, { note: 'On site at NY2.' });
-  await act(h, 'engineer', `/api/tickets/${ids.disk}/diagnose`, { domain: 'hardware', note: 'Disk failed; blade to be swapped.' });
+  await act(h, 'engineer', `/api/tickets/${ids.disk}/diagnose`, {
+    domain: 'hardware',
+    note: 'Disk failed; blade to be swapped.',
+  });
   await act(h, 'engineer', `/api/tickets/${ids.fan}/arrive`, {});
   await act(h, 'engineer', `/api/tickets/${ids.fan}/diagnose`, { domain: 'hardware' });
-  await act(h, 'engineer', `/api/tickets/${ids.fan}/dispatch`, { spareSetId: 'nj1-spares-a', serial: 'SN-7731' });
-  await act(h, 'engineer', `/api/tickets/${ids.fan}/fix`, { resolution: 'Blade replaced from the NJ1 spare set; fan tray reseated.' });
+  await act(h, 'engineer', `/api/tickets/${ids.fan}/dispatch`, {
+    spareSetId: 'nj1-spares-a',
+    serial: 'SN-7731',
+  });
+  await act(h, 'engineer', `/api/tickets/${ids.fan}/fix`, {
+    resolution: 'Blade replaced from the NJ1 spare set; fan tray reseated.',
+  });
   await act(h, 'engineer', `/api/tickets/${ids.aer}/respond`, {});
-  await act(h, 'engineer', `/api/tickets/${ids.aer}/diagnose`, { domain: 'software', softwareClass: 'oem-error', note: 'HBA firmware 4.2 known issue.' });
+  await act(h, 'engineer', `/api/tickets/${ids.aer}/diagnose`, {
+    domain: 'software',
+    softwareClass: 'oem-error',
+    note: 'HBA firmware 4.2 known issue.',
+  });
   const request = await act(h, 'customer', '/api/tickets', {
     siteId: 'ny2',
     severity: 5,

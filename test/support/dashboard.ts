@@ -1,6 +1,5 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { AuthService } from '../../collector/auth/auth-service.js';
 import type { Role } from '../../collector/domain/ticket-events.js';
 import { CollectorRuntime } from '../../collector/runtime.js';
 import { loadContract } from '../../collector/sla/load-contract.js';
@@ -98,7 +97,7 @@ export class DashboardHarness {
       clock,
       shift,
     );
-    const auth = new AuthService(runtime.store!.db, clock);
+    const auth = runtime.auth!;
     for (const role of Object.keys(ROLE_USERS) as Role[]) {
       const user = await auth.createUser({ name: ROLE_USERS[role], role });
       harness.tokens[role] = (await auth.issueToken(user.id, { label: 'browser test' })).token;
@@ -152,7 +151,12 @@ export class DashboardHarness {
   }
 
   /** Publishes as the agent of a blade would (QoS 1). */
-  async publish(b: FakeBlade, kind: 'birth' | 'state' | 'health' | 'event', message: unknown, retain = false) {
+  async publish(
+    b: FakeBlade,
+    kind: 'birth' | 'state' | 'health' | 'event',
+    message: unknown,
+    retain = false,
+  ) {
     const client = await this.client();
     await client.publishAsync(b.topic(kind), bytes(message), { qos: 1, retain });
   }

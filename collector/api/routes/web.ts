@@ -78,10 +78,7 @@ const webRoutes: FastifyPluginAsync<WebOptions> = async (app, options) => {
   app.get('/', async (_request, reply) => {
     const page = await send('index.html', 'no-cache');
     if (!page) {
-      throw new BladeframeError(
-        'BF_NOT_FOUND',
-        'the dashboard is not built: run npm run build',
-      );
+      throw new BladeframeError('BF_NOT_FOUND', 'the dashboard is not built: run npm run build');
     }
     return reply
       .header('content-type', TYPES['.html'])

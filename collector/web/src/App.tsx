@@ -1,6 +1,13 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ticketLevel } from './lib/clocks.js';
-import { dashboard, dismissAlert, loadAll, logout, resume, type DashboardState } from './lib/dashboard.js';
+import {
+  dashboard,
+  dismissAlert,
+  loadAll,
+  logout,
+  resume,
+  type DashboardState,
+} from './lib/dashboard.js';
 import { NO_FILTERS, type Filters } from './lib/filters.js';
 import { useNow } from './lib/now.js';
 import { navigate, ticketHref, useRoute } from './lib/router.js';
@@ -36,7 +43,9 @@ function Dashboard() {
   const [dialog, setDialog] = useState<'help' | 'call' | null>(null);
   const [slrVersion, setSlrVersion] = useState(0);
   const visible = useVisibleTickets(state.tickets, filters, now);
-  const canPlaceCall = me.actions ? me.actions.includes('open-call') : me.permissions.includes('customer');
+  const canPlaceCall = me.actions
+    ? me.actions.includes('open-call')
+    : me.permissions.includes('customer');
 
   const summary = useMemo(() => {
     let open = 0;
@@ -50,7 +59,8 @@ function Dashboard() {
       else if (level === 'warning') warning++;
     }
     let down = 0;
-    for (const b of state.blades.values()) if (b.state === 'offline' || b.state === 'silent') down++;
+    for (const b of state.blades.values())
+      if (b.state === 'offline' || b.state === 'silent') down++;
     return { open, breached, warning, down };
   }, [state.tickets, state.blades, now]);
 
@@ -78,7 +88,9 @@ function Dashboard() {
         if (route.ticketId) {
           const id = route.ticketId;
           navigate('#/');
-          requestAnimationFrame(() => document.querySelector<HTMLElement>(`tr[data-ticket="${id}"] a`)?.focus());
+          requestAnimationFrame(() =>
+            document.querySelector<HTMLElement>(`tr[data-ticket="${id}"] a`)?.focus(),
+          );
         } else if (filters.blade) {
           setFilters({ ...filters, blade: '' });
         }
@@ -88,7 +100,12 @@ function Dashboard() {
       const open = (offset: number) => {
         if (visible.length === 0) return;
         const index = visible.findIndex((t) => t.id === route.ticketId);
-        const next = index === -1 ? (offset > 0 ? 0 : visible.length - 1) : Math.min(visible.length - 1, Math.max(0, index + offset));
+        const next =
+          index === -1
+            ? offset > 0
+              ? 0
+              : visible.length - 1
+            : Math.min(visible.length - 1, Math.max(0, index + offset));
         const id = visible[next]!.id;
         navigate(ticketHref(id));
         document.querySelector(`tr[data-ticket="${id}"]`)?.scrollIntoView({ block: 'nearest' });
@@ -130,10 +147,14 @@ function Dashboard() {
 
   return (
     <div class="shell">
-      <a class="skip-link" href="#tickets-heading" onClick={(e) => {
-        e.preventDefault();
-        document.querySelector<HTMLElement>('#tickets a.ticket-link, #ticket-search')?.focus();
-      }}>
+      <a
+        class="skip-link"
+        href="#tickets-heading"
+        onClick={(e) => {
+          e.preventDefault();
+          document.querySelector<HTMLElement>('#tickets a.ticket-link, #ticket-search')?.focus();
+        }}
+      >
         Skip to tickets
       </a>
       <Header
@@ -155,7 +176,12 @@ function Dashboard() {
           {state.alerts.slice(0, 3).map((a) => (
             <li key={a.id}>
               <span>{a.text}</span>
-              <button type="button" class="icon-button" aria-label="Dismiss alert" onClick={() => dismissAlert(a.id)}>
+              <button
+                type="button"
+                class="icon-button"
+                aria-label="Dismiss alert"
+                onClick={() => dismissAlert(a.id)}
+              >
                 ✕
               </button>
             </li>
@@ -204,7 +230,12 @@ function Dashboard() {
       </main>
       {dialog === 'help' && <HelpDialog onClose={() => setDialog(null)} />}
       {dialog === 'call' && (
-        <PlaceCallDialog sites={state.sites} blades={state.blades} defaultContact={me.name} onClose={() => setDialog(null)} />
+        <PlaceCallDialog
+          sites={state.sites}
+          blades={state.blades}
+          defaultContact={me.name}
+          onClose={() => setDialog(null)}
+        />
       )}
     </div>
   );

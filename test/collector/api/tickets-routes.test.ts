@@ -125,6 +125,26 @@ describe.each(storeTargets)('ticket API on $name', (target) => {
     expect(rest.map((t) => t.id)).toEqual([ids.test, ids.oom]);
   });
 
+  it('lists each ticket with its clocks at this moment when asked (the dashboard)', async () => {
+    interface WithClocks {
+      tickets: {
+        id: string;
+        clocks: { kind: string; dueAt: string; warnAt: string; metAt: string | null }[];
+      }[];
+    }
+    const plain = await get<WithClocks>('/api/tickets');
+    expect(plain.body.tickets[0]).not.toHaveProperty('clocks');
+    const { status, body } = await get<WithClocks>('/api/tickets?clocks=true&state=open');
+    expect(status).toBe(200);
+    const byId = new Map(body.tickets.map((t) => [t.id, t]));
+    const detail = (await get<{ clocks: unknown[] }>(`/api/tickets/${ids.dimm}`)).body;
+    expect(byId.get(ids.dimm)!.clocks).toEqual(detail.clocks);
+    expect(byId.get(ids.dimm)!.clocks.map((c) => c.kind)).toEqual(['onsite-response']);
+    // The full file system is a software call: the one-hour software response runs too.
+    expect(byId.get(ids.fs)!.clocks.map((c) => c.kind)).toContain('software-response');
+    expect((await get('/api/tickets?clocks=maybe')).status).toBe(400);
+  });
+
   it('refuses bad filters with every problem listed', async () => {
     const { status, body } = await get<{ code: string; details: string[] }>(
       '/api/tickets?severity=7&state=lost&breached=maybe&limit=0&before=x',

@@ -49,7 +49,12 @@ describe('the dashboard route', () => {
     expect(css.body).toContain('prefers-reduced-motion');
     expect(css.body).toContain('prefers-color-scheme');
 
-    for (const url of ['/assets/nope.js', '/assets/..%2fbuild.json', '/assets/build.json', '/assets/x.exe']) {
+    for (const url of [
+      '/assets/nope.js',
+      '/assets/..%2fbuild.json',
+      '/assets/build.json',
+      '/assets/x.exe',
+    ]) {
       const res = await app.inject({ method: 'GET', url });
       expect(res.statusCode, url).toBe(404);
       expect(res.json()).toMatchObject({ code: 'BF_NOT_FOUND' });

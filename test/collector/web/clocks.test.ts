@@ -29,7 +29,11 @@ function clock(overrides: Partial<ClockStatus> = {}): ClockStatus {
   };
 }
 
-function ticket(id: string, clocks: ClockStatus[], overrides: Partial<ListedTicket> = {}): ListedTicket {
+function ticket(
+  id: string,
+  clocks: ClockStatus[],
+  overrides: Partial<ListedTicket> = {},
+): ListedTicket {
   return {
     id,
     state: 'open',
@@ -72,16 +76,23 @@ describe('clock levels', () => {
   });
 
   it('rests once met, in time or late', () => {
-    expect(clockLevel(clock({ metAt: new Date(T0 + 30 * min).toISOString() }), T0 + 200 * min)).toBe('met');
     expect(
-      clockLevel(clock({ metAt: new Date(T0 + 130 * min).toISOString(), state: 'breached' }), T0 + 200 * min),
+      clockLevel(clock({ metAt: new Date(T0 + 30 * min).toISOString() }), T0 + 200 * min),
+    ).toBe('met');
+    expect(
+      clockLevel(
+        clock({ metAt: new Date(T0 + 130 * min).toISOString(), state: 'breached' }),
+        T0 + 200 * min,
+      ),
     ).toBe('met-late');
   });
 
   it('fills the bar by the share of time gone, stopping at the meeting', () => {
     expect(elapsedFraction(clock(), T0 + 60 * min)).toBeCloseTo(0.5);
     expect(elapsedFraction(clock(), T0 + 500 * min)).toBe(1);
-    expect(elapsedFraction(clock({ metAt: new Date(T0 + 30 * min).toISOString() }), T0 + 500 * min)).toBeCloseTo(0.25);
+    expect(
+      elapsedFraction(clock({ metAt: new Date(T0 + 30 * min).toISOString() }), T0 + 500 * min),
+    ).toBeCloseTo(0.25);
   });
 
   it('counts down in words people read, and says it for screen readers', () => {
@@ -89,7 +100,9 @@ describe('clock levels', () => {
     expect(clockText(clock(), T0 + 115 * min + 30_000)).toBe('4m 30s');
     expect(clockText(clock(), T0 + 125 * min)).toBe('overdue 5m 00s');
     expect(clockSpoken(clock(), T0 + 100 * min)).toBe('On-site response: 20 minutes left, warning');
-    expect(clockSpoken(clock(), T0 + 125 * min)).toBe('On-site response: breached, overdue by 5 minutes');
+    expect(clockSpoken(clock(), T0 + 125 * min)).toBe(
+      'On-site response: breached, overdue by 5 minutes',
+    );
   });
 });
 
@@ -98,16 +111,24 @@ describe('the board order', () => {
     const soon = ticket('1', [clock({ dueAt: new Date(T0 + 30 * min).toISOString() })]);
     const later = ticket('2', [clock()]);
     const overdue = ticket('3', [clock({ dueAt: new Date(T0 - 5 * min).toISOString() })]);
-    const met = ticket('4', [clock({ metAt: new Date(T0).toISOString(), dueAt: new Date(T0 - 60 * min).toISOString() })], {
-      severity: 1,
-    });
+    const met = ticket(
+      '4',
+      [clock({ metAt: new Date(T0).toISOString(), dueAt: new Date(T0 - 60 * min).toISOString() })],
+      {
+        severity: 1,
+      },
+    );
     const none = ticket('5', [], { severity: 3 });
     const sorted = [later, none, soon, met, overdue].sort(compareByDue).map((t) => t.id);
     expect(sorted).toEqual(['3', '1', '2', '4', '5']);
   });
 
   it('takes the nearest unmet clock of a ticket and its worst level', () => {
-    const response = clock({ kind: 'software-response', dueAt: new Date(T0 + 60 * min).toISOString(), warnAt: new Date(T0 + 45 * min).toISOString() });
+    const response = clock({
+      kind: 'software-response',
+      dueAt: new Date(T0 + 60 * min).toISOString(),
+      warnAt: new Date(T0 + 45 * min).toISOString(),
+    });
     const t = ticket('1', [clock(), response]);
     expect(nearestClock(t.clocks)?.kind).toBe('software-response');
     expect(ticketLevel(t, T0)).toBe('ok');

@@ -1,9 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import type { BladeView, SiteView } from '../../../collector/fleet/fleet-queries.js';
-import { buildFleet, FRAME_SLOTS, placeBlades, slotOf } from '../../../collector/web/src/lib/fleet.js';
+import {
+  buildFleet,
+  FRAME_SLOTS,
+  placeBlades,
+  slotOf,
+} from '../../../collector/web/src/lib/fleet.js';
 import type { ListedTicket } from '../../../collector/web/src/lib/types.js';
 
-function blade(siteId: string, frameId: string, bladeId: string, state: BladeView['state'] = 'online'): BladeView {
+function blade(
+  siteId: string,
+  frameId: string,
+  bladeId: string,
+  state: BladeView['state'] = 'online',
+): BladeView {
   return {
     bladeId,
     siteId,
@@ -77,7 +87,11 @@ describe('fleet grid', () => {
   });
 
   it('places blades in their slots and the others in the free ones, 24 slots a frame', () => {
-    const slots = placeBlades([blade('s', 'f', 'b03'), blade('s', 'f', 'alpha'), blade('s', 'f', 'b01')]);
+    const slots = placeBlades([
+      blade('s', 'f', 'b03'),
+      blade('s', 'f', 'alpha'),
+      blade('s', 'f', 'b01'),
+    ]);
     expect(slots).toHaveLength(FRAME_SLOTS);
     expect(slots[0]?.bladeId).toBe('b01');
     expect(slots[1]?.bladeId).toBe('alpha');
@@ -87,9 +101,20 @@ describe('fleet grid', () => {
 
   it('colours a blade by its worst open fault, leaving out tests, feature requests and closed tickets', () => {
     const sites: SiteView[] = [
-      { siteId: 'nj1', name: 'Weehawken', address: null, contacts: null, inContract: true, frames: [] },
+      {
+        siteId: 'nj1',
+        name: 'Weehawken',
+        address: null,
+        contacts: null,
+        inContract: true,
+        frames: [],
+      },
     ];
-    const blades = [blade('nj1', 'f1', 'b01'), blade('nj1', 'f1', 'b02', 'silent'), blade('nj1', 'f2', 'b01x')];
+    const blades = [
+      blade('nj1', 'f1', 'b01'),
+      blade('nj1', 'f1', 'b02', 'silent'),
+      blade('nj1', 'f2', 'b01x'),
+    ];
     const tickets = [
       ticket('1', { bladeId: 'b01', severity: 3 }),
       ticket('2', { bladeId: 'b01', severity: 2 }),

@@ -24,14 +24,28 @@ describe('stream messages', () => {
 
 describe('filters', () => {
   it('hides closed tickets unless asked for, and matches text anywhere', () => {
-    const base = { siteId: 'nj1', frameId: 'f1', bladeId: 'b01', ruleId: 'r', signal: 's', clocks: [], breached: false, severity: 2, domain: 'hardware' };
+    const base = {
+      siteId: 'nj1',
+      frameId: 'f1',
+      bladeId: 'b01',
+      ruleId: 'r',
+      signal: 's',
+      clocks: [],
+      breached: false,
+      severity: 2,
+      domain: 'hardware',
+    };
     const tickets = [
       { ...base, id: '1', state: 'open', summary: 'Fan failed' },
       { ...base, id: '2', state: 'closed', summary: 'Disk full' },
     ] as never[];
     expect(applyFilters(tickets, NO_FILTERS, 0).map((t) => t.id)).toEqual(['1']);
-    expect(applyFilters(tickets, { ...NO_FILTERS, state: 'closed' }, 0).map((t) => t.id)).toEqual(['2']);
-    expect(applyFilters(tickets, { ...NO_FILTERS, text: 'fan' }, 0).map((t) => t.id)).toEqual(['1']);
+    expect(applyFilters(tickets, { ...NO_FILTERS, state: 'closed' }, 0).map((t) => t.id)).toEqual([
+      '2',
+    ]);
+    expect(applyFilters(tickets, { ...NO_FILTERS, text: 'fan' }, 0).map((t) => t.id)).toEqual([
+      '1',
+    ]);
     expect(applyFilters(tickets, { ...NO_FILTERS, breached: true }, 0)).toHaveLength(0);
   });
 });

@@ -45,7 +45,9 @@ describe.skipIf(browserMissing)('dashboard: login, ticket list and detail (Chrom
     await page.getByRole('button', { name: 'Log out' }).click();
     await page.getByLabel('Access token').waitFor();
     expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
-    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('You logged out');
+    await expect
+      .poll(() => page.getByRole('status').first().textContent())
+      .toContain('You logged out');
   });
 
   it('lists a fault published over MQTT and opens its detail with the rule that fired', async () => {

@@ -34,7 +34,12 @@ describe.skipIf(browserMissing)('dashboard: a populated board (Chromium)', () =>
     // Its own broker always: the scenario's site names are real ones, not unique test sites.
     broker = new EmbeddedBroker({ port: 0 });
     await broker.start();
-    const testBroker: TestBroker = { url: broker.url, protocolVersion: 4, embedded: true, stop: () => broker.stop() };
+    const testBroker: TestBroker = {
+      url: broker.url,
+      protocolVersion: 4,
+      embedded: true,
+      stop: () => broker.stop(),
+    };
     h = await DashboardHarness.start({
       broker: testBroker,
       location: await sqlite.create(),
@@ -62,16 +67,25 @@ describe.skipIf(browserMissing)('dashboard: a populated board (Chromium)', () =>
     expect(order.slice(0, 2).sort()).toEqual([ids.fs, ids.panic].sort());
     expect(order.slice(2, 4).sort()).toEqual([ids.oom, ids.ecc].sort());
     expect(order.at(-1)).toBe(ids.fan);
-    const levels = await rows.evaluateAll((trs) => trs.map((tr) => tr.querySelector('.countdown')?.getAttribute('data-level') ?? 'none'));
+    const levels = await rows.evaluateAll((trs) =>
+      trs.map((tr) => tr.querySelector('.countdown')?.getAttribute('data-level') ?? 'none'),
+    );
     expect(levels.slice(0, 4)).toEqual(['breached', 'breached', 'warning', 'warning']);
     expect(levels.at(-1)).toBe('none');
-    await expect.poll(() => page.locator(`[data-blade="${ids.silentBlade}"]`).getAttribute('data-state'), { timeout: 20_000 }).toBe('silent');
-    await expect.poll(() => page.locator(`[data-blade="${ids.lostBlade}"]`).getAttribute('data-state')).toBe('offline');
-    expect(await page.locator('[data-blade="nj1-f3-b01"]').getAttribute('data-state')).toBe('stopped');
+    await expect
+      .poll(() => page.locator(`[data-blade="${ids.silentBlade}"]`).getAttribute('data-state'), {
+        timeout: 20_000,
+      })
+      .toBe('silent');
+    await expect
+      .poll(() => page.locator(`[data-blade="${ids.lostBlade}"]`).getAttribute('data-state'))
+      .toBe('offline');
+    expect(await page.locator('[data-blade="nj1-f3-b01"]').getAttribute('data-state')).toBe(
+      'stopped',
+    );
     expect(await page.locator('[data-blade="nj1-f2-b11"]').getAttribute('data-severity')).toBe('1');
     expect(await page.getByRole('grid').count()).toBe(2);
     expect(await page.locator('.frame-row').count()).toBe(5);
-
   });
 
   it('shows a ticket with its clocks, classification, evidence, escalations and log', async () => {

@@ -31,9 +31,17 @@ describe.skipIf(browserMissing)('dashboard: working a ticket to closed (Chromium
   });
 
   /** Opens an action's form, fills it, submits, and waits for the collector's word. */
-  async function act(page: Page, action: string, fill: (form: ReturnType<Page['getByRole']>) => Promise<void>, done: RegExp) {
+  async function act(
+    page: Page,
+    action: string,
+    fill: (form: ReturnType<Page['getByRole']>) => Promise<void>,
+    done: RegExp,
+  ) {
     const detail = page.locator('#detail');
-    await detail.getByRole('group', { name: 'Ticket actions' }).getByRole('button', { name: action }).click();
+    await detail
+      .getByRole('group', { name: 'Ticket actions' })
+      .getByRole('button', { name: action })
+      .click();
     const form = detail.getByRole('form', { name: action });
     await fill(form);
     await form.locator('button[type=submit]').click();
@@ -56,7 +64,12 @@ describe.skipIf(browserMissing)('dashboard: working a ticket to closed (Chromium
     await engineer.locator('#detail').getByRole('heading', { name: 'Actions' }).waitFor();
     expect(await stateOf(engineer)).toBe('Open');
 
-    await act(engineer, 'Respond', (f) => f.getByLabel('Note (optional)').fill('Looking at it.'), /Response recorded/);
+    await act(
+      engineer,
+      'Respond',
+      (f) => f.getByLabel('Note (optional)').fill('Looking at it.'),
+      /Response recorded/,
+    );
     expect(await stateOf(engineer)).toBe('Responded');
     await act(engineer, 'Arrive on site', async () => undefined, /Arrival on site recorded/);
     expect(await stateOf(engineer)).toBe('On site');
@@ -65,7 +78,10 @@ describe.skipIf(browserMissing)('dashboard: working a ticket to closed (Chromium
     const customer = await h.open('customer');
     await customer.goto(`${h.url}/#/tickets/${id}`);
     await customer.locator('#detail').getByRole('heading', { name: 'Actions' }).waitFor();
-    const customerButtons = await customer.getByRole('group', { name: 'Ticket actions' }).getByRole('button').allTextContents();
+    const customerButtons = await customer
+      .getByRole('group', { name: 'Ticket actions' })
+      .getByRole('button')
+      .allTextContents();
     expect(customerButtons).toEqual(['Raise severity', 'Add note']);
     await act(
       customer,
@@ -103,9 +119,17 @@ describe.skipIf(browserMissing)('dashboard: working a ticket to closed (Chromium
       /Replacement dispatch recorded/,
     );
     expect(await stateOf(engineer)).toBe('Replacement sent');
-    await act(engineer, 'Mark fixed', (f) => f.getByLabel('Resolution').fill('Blade swapped from the spare set.'), /Marked fixed/);
+    await act(
+      engineer,
+      'Mark fixed',
+      (f) => f.getByLabel('Resolution').fill('Blade swapped from the spare set.'),
+      /Marked fixed/,
+    );
     expect(await stateOf(engineer)).toBe('Fixed');
-    const engineerButtons = await engineer.getByRole('group', { name: 'Ticket actions' }).getByRole('button').allTextContents();
+    const engineerButtons = await engineer
+      .getByRole('group', { name: 'Ticket actions' })
+      .getByRole('button')
+      .allTextContents();
     expect(engineerButtons).not.toContain('Mark fixed');
 
     // The customer closes: a consent dated in the future is refused, the API's words shown inline.
@@ -115,7 +139,9 @@ describe.skipIf(browserMissing)('dashboard: working a ticket to closed (Chromium
     await detail.getByRole('button', { name: 'Give written consent and close' }).click();
     const form = detail.getByRole('form', { name: 'Give written consent and close' });
     expect(await form.getByLabel('Consent given by').inputValue()).toBe(ROLE_USERS.customer);
-    await form.getByLabel('Consent given at').fill(localInput(new Date(Date.now() + 3 * 3_600_000)));
+    await form
+      .getByLabel('Consent given at')
+      .fill(localInput(new Date(Date.now() + 3 * 3_600_000)));
     await form.getByLabel('Written consent').fill('Confirmed working, please close.');
     await form.getByRole('button', { name: 'Close with consent' }).click();
     const alert = form.getByRole('alert');
@@ -125,12 +151,20 @@ describe.skipIf(browserMissing)('dashboard: working a ticket to closed (Chromium
 
     await form.getByLabel('Consent given at').fill(localInput(new Date()));
     await form.getByRole('button', { name: 'Close with consent' }).click();
-    await detail.getByRole('status').filter({ hasText: /Closed with the customer/ }).waitFor();
+    await detail
+      .getByRole('status')
+      .filter({ hasText: /Closed with the customer/ })
+      .waitFor();
     expect(await stateOf(customer)).toBe('Closed');
-    expect(await detail.locator('.actions').textContent()).toContain('This ticket is closed; notes may still be added.');
-    expect(await detail.getByRole('group', { name: 'Ticket actions' }).getByRole('button').allTextContents()).toEqual([
-      'Add note',
-    ]);
+    expect(await detail.locator('.actions').textContent()).toContain(
+      'This ticket is closed; notes may still be added.',
+    );
+    expect(
+      await detail
+        .getByRole('group', { name: 'Ticket actions' })
+        .getByRole('button')
+        .allTextContents(),
+    ).toEqual(['Add note']);
 
     // Who did what, when: every step in the log under its author's name.
     const log = await detail.locator('.event-log').textContent();
@@ -155,11 +189,15 @@ describe.skipIf(browserMissing)('dashboard: working a ticket to closed (Chromium
     const dialog = customer.getByRole('dialog', { name: 'Place a call' });
     await dialog.getByLabel('Site').selectOption(site);
     await dialog.getByLabel(/Feature request/).check();
-    await dialog.getByLabel('The feature requested').fill('A weekly digest of closed calls by email');
+    await dialog
+      .getByLabel('The feature requested')
+      .fill('A weekly digest of closed calls by email');
     await dialog.getByRole('button', { name: 'Submit feature request' }).click();
     const detail = customer.locator('#detail');
     await detail.getByRole('heading', { name: 'Classification' }).waitFor();
-    expect(await detail.locator('#detail-heading').textContent()).toContain('A weekly digest of closed calls by email');
+    expect(await detail.locator('#detail-heading').textContent()).toContain(
+      'A weekly digest of closed calls by email',
+    );
     expect(await detail.locator('#detail-heading .sev').textContent()).toBe('S5');
     expect(await detail.locator('.rule-id').textContent()).toBe('feature-request');
 

@@ -23,6 +23,8 @@ interface Field {
 interface Spec {
   action: TicketAction;
   label: string;
+  /** A different label for some roles (an engineer records the customer's consent). */
+  labelFor?(me: Me): string;
   submit: string;
   path: string;
   fields(detail: TicketDetail, me: Me): Field[];
@@ -110,7 +112,11 @@ const SPECS: Spec[] = [
       { name: 'serial', label: 'Replacement serial (optional)', kind: 'text' },
       note,
     ],
-    body: (v) => ({ spareSetId: optional(v.spareSetId), serial: optional(v.serial), note: optional(v.note) }),
+    body: (v) => ({
+      spareSetId: optional(v.spareSetId),
+      serial: optional(v.serial),
+      note: optional(v.note),
+    }),
     done: 'Replacement dispatch recorded.',
   },
   {
@@ -118,7 +124,9 @@ const SPECS: Spec[] = [
     label: 'Send update',
     submit: 'Send update',
     path: 'updates',
-    fields: () => [{ name: 'note', label: 'Update to the customer', kind: 'textarea', required: true }],
+    fields: () => [
+      { name: 'note', label: 'Update to the customer', kind: 'textarea', required: true },
+    ],
     body: (v) => ({ note: v.note?.trim() ?? '' }),
     done: 'Update sent.',
   },
@@ -156,6 +164,10 @@ const SPECS: Spec[] = [
   {
     action: 'close',
     label: 'Give written consent and close',
+    labelFor: (me) =>
+      me.role === 'customer'
+        ? 'Give written consent and close'
+        : 'Record the customer’s consent and close',
     submit: 'Close with consent',
     path: 'close',
     fields: () => [
@@ -169,9 +181,14 @@ const SPECS: Spec[] = [
         hint: 'The customer’s words, e.g. “Confirmed fixed, please close.”',
       },
     ],
-    initial: (_d, me) => ({ by: me.name, at: localNow() }),
+    // The consent is the customer's: prefilled with their name when they give it themselves.
+    initial: (_d, me) => ({ by: me.role === 'customer' ? me.name : '', at: localNow() }),
     body: (v) => ({
-      consent: { by: v.by?.trim() ?? '', at: v.at ? new Date(v.at).toISOString() : '', text: v.text?.trim() ?? '' },
+      consent: {
+        by: v.by?.trim() ?? '',
+        at: v.at ? new Date(v.at).toISOString() : '',
+        text: v.text?.trim() ?? '',
+      },
     }),
     done: 'Closed with the customer’s written consent.',
   },
@@ -213,12 +230,15 @@ export function ActionsPanel({ detail, me }: { detail: TicketDetail; me: Me }) {
     <section class="detail-section actions" aria-labelledby="actions-heading">
       <h3 id="actions-heading">Actions</h3>
       {detail.ticket.state === 'closed' && (
-        <p class="muted">This ticket is closed{actions.length > 0 ? '; notes may still be added.' : '.'}</p>
+        <p class="muted">
+          This ticket is closed{actions.length > 0 ? '; notes may still be added.' : '.'}
+        </p>
       )}
       {actions.length === 0 ? (
         detail.ticket.state !== 'closed' && (
           <p class="muted">
-            No action for the {me.role} role on a ticket in state “{STATE_LABELS[detail.ticket.state]}”.
+            No action for the {me.role} role on a ticket in state “
+            {STATE_LABELS[detail.ticket.state]}”.
           </p>
         )
       ) : (
@@ -235,7 +255,7 @@ export function ActionsPanel({ detail, me }: { detail: TicketDetail; me: Me }) {
                 setOpen(a.action === open ? null : a.action);
               }}
             >
-              {a.label}
+              {a.labelFor?.(me) ?? a.label}
             </button>
           ))}
         </div>
@@ -280,7 +300,9 @@ function ActionForm({
   const fields = spec.fields(detail, me).filter((f) => f.when?.(values) ?? true);
 
   useEffect(() => {
-    formRef.current?.querySelector<HTMLElement>('input:not([type=hidden]), textarea, select')?.focus();
+    formRef.current
+      ?.querySelector<HTMLElement>('input:not([type=hidden]), textarea, select')
+      ?.focus();
   }, []);
 
   const submit = async (event?: Event) => {
@@ -309,7 +331,7 @@ function ActionForm({
       id="action-form"
       ref={formRef}
       class="action-form"
-      aria-label={spec.label}
+      aria-label={spec.labelFor?.(me) ?? spec.label}
       onSubmit={submit}
       onKeyDown={(e) => {
         if (e.key === 'Escape') {
@@ -321,7 +343,13 @@ function ActionForm({
       }}
     >
       {fields.map((field) => (
-        <FieldInput key={field.name} field={field} value={values[field.name] ?? ''} onInput={(v) => set(field.name, v)} describedBy={error ? errorId : undefined} />
+        <FieldInput
+          key={field.name}
+          field={field}
+          value={values[field.name] ?? ''}
+          onInput={(v) => set(field.name, v)}
+          describedBy={error ? errorId : undefined}
+        />
       ))}
       <ErrorBox error={error} id={errorId} />
       <div class="form-buttons">
@@ -373,9 +401,21 @@ function FieldInput({
     <div class="field">
       <label for={id}>{field.label}</label>
       {field.kind === 'textarea' ? (
-        <textarea id={id} rows={2} value={value} required={field.required} aria-describedby={describedBy} onInput={(e) => onInput(e.currentTarget.value)} />
+        <textarea
+          id={id}
+          rows={2}
+          value={value}
+          required={field.required}
+          aria-describedby={describedBy}
+          onInput={(e) => onInput(e.currentTarget.value)}
+        />
       ) : field.kind === 'select' ? (
-        <select id={id} value={value} required={field.required} onChange={(e) => onInput(e.currentTarget.value)}>
+        <select
+          id={id}
+          value={value}
+          required={field.required}
+          onChange={(e) => onInput(e.currentTarget.value)}
+        >
           {field.options!.map((o) => (
             <option key={o.value} value={o.value}>
               {o.label}

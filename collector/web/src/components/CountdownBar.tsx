@@ -27,9 +27,16 @@ export function CountdownBar({
       {showName && (
         <span class="countdown-name">
           {clockName(clock)}
-          {clock.calendar === 'business' && <abbr title="counts business hours only" class="cal">BH</abbr>}
+          {clock.calendar === 'business' && (
+            <abbr title="counts business hours only" class="cal">
+              BH
+            </abbr>
+          )}
           {others > 0 && (
-            <span class="more-clocks" title={`${others} more clock${others === 1 ? '' : 's'} running`}>
+            <span
+              class="more-clocks"
+              title={`${others} more clock${others === 1 ? '' : 's'} running`}
+            >
               +{others}
             </span>
           )}
@@ -45,13 +52,19 @@ export function CountdownBar({
         aria-valuetext={spoken}
       >
         <span class="countdown-fill" style={{ width: `${(fraction * 100).toFixed(2)}%` }} />
-        <span class="countdown-warn" style={{ left: `${warnPosition(clock)}%` }} aria-hidden="true" />
+        <span
+          class="countdown-warn"
+          style={{ left: `${warnPosition(clock)}%` }}
+          aria-hidden="true"
+        />
       </span>
       <span class="countdown-text" aria-hidden="true">
         {clockText(clock, now)}
       </span>
       <span class="countdown-due" aria-hidden="true">
-        {level === 'met' || level === 'met-late' ? formatWhen(clock.metAt, now) : `due ${formatWhen(clock.dueAt, now)}`}
+        {level === 'met' || level === 'met-late'
+          ? formatWhen(clock.metAt, now)
+          : `due ${formatWhen(clock.dueAt, now)}`}
       </span>
     </div>
   );

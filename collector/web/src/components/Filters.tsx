@@ -13,10 +13,16 @@ export function FilterBar({
   sites: string[];
   onChange(next: Filters): void;
 }) {
-  const set = <K extends keyof Filters>(key: K, value: Filters[K]) => onChange({ ...filters, [key]: value });
+  const set = <K extends keyof Filters>(key: K, value: Filters[K]) =>
+    onChange({ ...filters, [key]: value });
   const count = activeFilterCount(filters);
   return (
-    <form class="filters" role="search" aria-label="Filter tickets" onSubmit={(e) => e.preventDefault()}>
+    <form
+      class="filters"
+      role="search"
+      aria-label="Filter tickets"
+      onSubmit={(e) => e.preventDefault()}
+    >
       <input
         id="ticket-search"
         type="search"
@@ -27,7 +33,11 @@ export function FilterBar({
       />
       <label>
         <span class="visually-hidden">Site</span>
-        <select aria-label="Site" value={filters.site} onChange={(e) => set('site', e.currentTarget.value)}>
+        <select
+          aria-label="Site"
+          value={filters.site}
+          onChange={(e) => set('site', e.currentTarget.value)}
+        >
           <option value="">Site: all</option>
           {sites.map((s) => (
             <option key={s} value={s}>
@@ -53,7 +63,11 @@ export function FilterBar({
       </label>
       <label>
         <span class="visually-hidden">State</span>
-        <select aria-label="State" value={filters.state} onChange={(e) => set('state', e.currentTarget.value as Filters['state'])}>
+        <select
+          aria-label="State"
+          value={filters.state}
+          onChange={(e) => set('state', e.currentTarget.value as Filters['state'])}
+        >
           <option value="">Not closed</option>
           {STATES.map((s) => (
             <option key={s} value={s}>
@@ -76,11 +90,20 @@ export function FilterBar({
         </select>
       </label>
       <label class="check">
-        <input type="checkbox" checked={filters.breached} onChange={(e) => set('breached', e.currentTarget.checked)} />
+        <input
+          type="checkbox"
+          checked={filters.breached}
+          onChange={(e) => set('breached', e.currentTarget.checked)}
+        />
         Breached
       </label>
       {filters.blade && (
-        <button type="button" class="chip-button" onClick={() => set('blade', '')} aria-label={`Remove blade filter ${filters.blade}`}>
+        <button
+          type="button"
+          class="chip-button"
+          onClick={() => set('blade', '')}
+          aria-label={`Remove blade filter ${filters.blade}`}
+        >
           blade {filters.blade} ✕
         </button>
       )}

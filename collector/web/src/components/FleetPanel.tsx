@@ -1,6 +1,12 @@
 import { useMemo, useRef, useState } from 'preact/hooks';
 import { SEVERITY_LABELS, STATE_LABELS } from '../lib/clocks.js';
-import { buildFleet, fleetCounts, type BladeCell, type FrameRow, type SiteBlock } from '../lib/fleet.js';
+import {
+  buildFleet,
+  fleetCounts,
+  type BladeCell,
+  type FrameRow,
+  type SiteBlock,
+} from '../lib/fleet.js';
 import { formatAgo, formatFull } from '../lib/format.js';
 import { ticketHref } from '../lib/router.js';
 import type { BladeView, ListedTicket, SiteView } from '../lib/types.js';
@@ -52,11 +58,19 @@ export function FleetPanel({
   now: number;
   onChooseBlade(blade: BladeView, tickets: ListedTicket[]): void;
 }) {
-  const blocks = useMemo(() => buildFleet(sites, blades.values(), tickets.values()), [sites, blades, tickets]);
+  const blocks = useMemo(
+    () => buildFleet(sites, blades.values(), tickets.values()),
+    [sites, blades, tickets],
+  );
   const rows = useMemo(() => blocks.flatMap((s) => s.frames), [blocks]);
   const counts = fleetCounts(blocks);
   const [active, setActive] = useState<Focus>({ row: 0, col: 0 });
-  const [shown, setShown] = useState<{ row: number; col: number; rect: DOMRect; pinned: boolean } | null>(null);
+  const [shown, setShown] = useState<{
+    row: number;
+    col: number;
+    rect: DOMRect;
+    pinned: boolean;
+  } | null>(null);
   const body = useRef<HTMLDivElement>(null);
 
   const cellAt = (f: Focus) => rows[f.row]?.cells[f.col];
@@ -118,7 +132,12 @@ export function FleetPanel({
           {counts.faulty > 0 && <span class="count-warning">{counts.faulty} with faults</span>}
         </p>
       </header>
-      <div class="fleet-body" ref={body} onKeyDown={onKeyDown} onMouseLeave={() => shown && !shown.pinned && setShown(null)}>
+      <div
+        class="fleet-body"
+        ref={body}
+        onKeyDown={onKeyDown}
+        onMouseLeave={() => shown && !shown.pinned && setShown(null)}
+      >
         {blocks.length === 0 && <p class="notice empty">No blade has called in yet.</p>}
         {blocks.map((site: SiteBlock) => (
           <div class="site" key={site.siteId}>
@@ -128,7 +147,12 @@ export function FleetPanel({
               {site.siteTickets.length > 0 && (
                 <span class="site-tickets">
                   {site.siteTickets.map((t) => (
-                    <a key={t.id} href={ticketHref(t.id)} class={`mini-sev sev-${t.severity}`} title={t.summary}>
+                    <a
+                      key={t.id}
+                      href={ticketHref(t.id)}
+                      class={`mini-sev sev-${t.severity}`}
+                      title={t.summary}
+                    >
                       #{t.id}
                     </a>
                   ))}
@@ -136,18 +160,32 @@ export function FleetPanel({
               )}
             </h3>
             {site.frames.length > 0 && (
-              <div role="grid" class="frame-grid" aria-label={`Site ${site.siteId}: frames by blade slot`}>
+              <div
+                role="grid"
+                class="frame-grid"
+                aria-label={`Site ${site.siteId}: frames by blade slot`}
+              >
                 {site.frames.map((frame) => {
                   const r = rowIndex++;
                   return (
-                    <div role="row" class={`frame-row${frame.silent ? ' frame-silent' : ''}`} key={frame.frameId}>
-                      <div role="rowheader" class="frame-label" title={frame.silent ? 'frame silent' : undefined}>
+                    <div
+                      role="row"
+                      class={`frame-row${frame.silent ? ' frame-silent' : ''}`}
+                      key={frame.frameId}
+                    >
+                      <div
+                        role="rowheader"
+                        class="frame-label"
+                        title={frame.silent ? 'frame silent' : undefined}
+                      >
                         {frame.frameId}
                         {frame.frameTickets.length > 0 && (
                           <a
                             href={ticketHref(frame.frameTickets[0]!.id)}
                             class={`mini-sev sev-${frame.worst ?? 5}`}
-                            title={frame.frameTickets.map((t) => `#${t.id} ${t.summary}`).join('\n')}
+                            title={frame.frameTickets
+                              .map((t) => `#${t.id} ${t.summary}`)
+                              .join('\n')}
                             tabIndex={-1}
                           >
                             {frame.worst ?? '•'}
@@ -169,12 +207,16 @@ export function FleetPanel({
                             class={`blade blade-${state}${cell.worst !== null ? ` worst-${cell.worst}` : ''}`}
                             tabIndex={isActive ? 0 : -1}
                             aria-label={cellLabel(frame, cell)}
-                            aria-describedby={shown && shown.row === r && shown.col === c ? 'blade-card' : undefined}
+                            aria-describedby={
+                              shown && shown.row === r && shown.col === c ? 'blade-card' : undefined
+                            }
                             onFocus={() => {
                               setActive({ row: r, col: c });
                               show({ row: r, col: c }, true);
                             }}
-                            onBlur={() => setShown((s) => (s && s.row === r && s.col === c ? null : s))}
+                            onBlur={() =>
+                              setShown((s) => (s && s.row === r && s.col === c ? null : s))
+                            }
                             onMouseEnter={() => show({ row: r, col: c }, false)}
                             onClick={() => {
                               setActive({ row: r, col: c });
@@ -209,7 +251,17 @@ export function FleetPanel({
   );
 }
 
-function BladeCard({ cell, frame, now, style }: { cell: BladeCell; frame: FrameRow; now: number; style: Record<string, string> }) {
+function BladeCard({
+  cell,
+  frame,
+  now,
+  style,
+}: {
+  cell: BladeCell;
+  frame: FrameRow;
+  now: number;
+  style: Record<string, string>;
+}) {
   const b = cell.blade;
   return (
     <div class="blade-card" id="blade-card" role="tooltip" style={style}>
@@ -231,7 +283,11 @@ function BladeCard({ cell, frame, now, style }: { cell: BladeCell; frame: FrameR
             <span title={formatFull(b.stateSince)}>{formatAgo(b.stateSince, now)}</span>
           </p>
           <p class="card-line muted">
-            {[b.bladeType, b.environment === 'qa' ? 'QA' : null, b.agentVersion ? `agent ${b.agentVersion}` : null]
+            {[
+              b.bladeType,
+              b.environment === 'qa' ? 'QA' : null,
+              b.agentVersion ? `agent ${b.agentVersion}` : null,
+            ]
               .filter(Boolean)
               .join(' · ')}
           </p>

@@ -59,11 +59,18 @@ export function Header({
           <strong>{summary.down}</strong> blades down
         </li>
       </ul>
-      <p class={`connection conn-${connection}`} role="status" aria-live="polite" title={`Live stream: ${CONNECTION_TEXT[connection]}`}>
+      <p
+        class={`connection conn-${connection}`}
+        role="status"
+        aria-live="polite"
+        title={`Live stream: ${CONNECTION_TEXT[connection]}`}
+      >
         <span class="dot" aria-hidden="true" />
         <span class="visually-hidden">Live stream: </span>
         {CONNECTION_TEXT[connection]}
-        {retryIn !== null && connection !== 'live' && <span class="muted"> · retry in {retryIn}s</span>}
+        {retryIn !== null && connection !== 'live' && (
+          <span class="muted"> · retry in {retryIn}s</span>
+        )}
       </p>
       <p class="clock-now muted" aria-hidden="true">
         {formatWhen(new Date(now).toISOString(), now)}

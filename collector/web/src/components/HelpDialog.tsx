@@ -36,8 +36,9 @@ export function HelpDialog({ onClose }: { onClose(): void }) {
         </tbody>
       </table>
       <p class="muted small">
-        Countdown bars fill as a contract clock’s time goes: neutral, amber from the warning, red at the breach. Times are
-        wall-clock time to the due moment; bars marked BH count business hours only.
+        Countdown bars fill as a contract clock’s time goes: neutral, amber from the warning, red at
+        the breach. Times are wall-clock time to the due moment; bars marked BH count business hours
+        only.
       </p>
     </Dialog>
   );

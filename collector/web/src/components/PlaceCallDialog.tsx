@@ -48,7 +48,11 @@ export function PlaceCallDialog({
     return [...ids].sort();
   }, [sites, blades, siteId]);
   const frameBlades = useMemo(
-    () => [...blades.values()].filter((b) => b.siteId === siteId && b.frameId === frameId).map((b) => b.bladeId).sort(),
+    () =>
+      [...blades.values()]
+        .filter((b) => b.siteId === siteId && b.frameId === frameId)
+        .map((b) => b.bladeId)
+        .sort(),
     [blades, siteId, frameId],
   );
 
@@ -85,25 +89,36 @@ export function PlaceCallDialog({
         <div class="field-row">
           <div class="field">
             <label for="call-site">Site</label>
-            <select id="call-site" value={siteId} required onChange={(e) => {
-              setSiteId(e.currentTarget.value);
-              setFrameId('');
-              setBladeId('');
-            }}>
+            <select
+              id="call-site"
+              value={siteId}
+              required
+              onChange={(e) => {
+                setSiteId(e.currentTarget.value);
+                setFrameId('');
+                setBladeId('');
+              }}
+            >
               {siteIds.map((s) => (
                 <option key={s} value={s}>
                   {s}
-                  {sites.find((x) => x.siteId === s)?.name ? ` — ${sites.find((x) => x.siteId === s)!.name}` : ''}
+                  {sites.find((x) => x.siteId === s)?.name
+                    ? ` — ${sites.find((x) => x.siteId === s)!.name}`
+                    : ''}
                 </option>
               ))}
             </select>
           </div>
           <div class="field">
             <label for="call-frame">Frame (optional)</label>
-            <select id="call-frame" value={frameId} onChange={(e) => {
-              setFrameId(e.currentTarget.value);
-              setBladeId('');
-            }}>
+            <select
+              id="call-frame"
+              value={frameId}
+              onChange={(e) => {
+                setFrameId(e.currentTarget.value);
+                setBladeId('');
+              }}
+            >
               <option value="">Whole site</option>
               {frames.map((f) => (
                 <option key={f} value={f}>
@@ -114,7 +129,12 @@ export function PlaceCallDialog({
           </div>
           <div class="field">
             <label for="call-blade">Blade (optional)</label>
-            <select id="call-blade" value={bladeId} disabled={!frameId} onChange={(e) => setBladeId(e.currentTarget.value)}>
+            <select
+              id="call-blade"
+              value={bladeId}
+              disabled={!frameId}
+              onChange={(e) => setBladeId(e.currentTarget.value)}
+            >
               <option value="">Whole frame</option>
               {frameBlades.map((b) => (
                 <option key={b} value={b}>
@@ -128,7 +148,13 @@ export function PlaceCallDialog({
           <legend>Severity</legend>
           {([1, 2, 3, 4, 5] as Severity[]).map((s) => (
             <label key={s} class={`sev-choice${severity === s ? ' checked' : ''}`}>
-              <input type="radio" name="severity" value={s} checked={severity === s} onChange={() => setSeverity(s)} />
+              <input
+                type="radio"
+                name="severity"
+                value={s}
+                checked={severity === s}
+                onChange={() => setSeverity(s)}
+              />
               <span class={`sev sev-${s}`}>S{s}</span>
               <span>
                 <strong>{SEVERITY_LABELS[s]}</strong>
@@ -138,12 +164,25 @@ export function PlaceCallDialog({
           ))}
         </fieldset>
         <div class="field">
-          <label for="call-summary">{severity === 5 ? 'The feature requested' : 'What is wrong'}</label>
-          <textarea id="call-summary" rows={3} required value={summary} onInput={(e) => setSummary(e.currentTarget.value)} />
+          <label for="call-summary">
+            {severity === 5 ? 'The feature requested' : 'What is wrong'}
+          </label>
+          <textarea
+            id="call-summary"
+            rows={3}
+            required
+            value={summary}
+            onInput={(e) => setSummary(e.currentTarget.value)}
+          />
         </div>
         <div class="field">
           <label for="call-contact">Call-back contact</label>
-          <input id="call-contact" type="text" value={contact} onInput={(e) => setContact(e.currentTarget.value)} />
+          <input
+            id="call-contact"
+            type="text"
+            value={contact}
+            onInput={(e) => setContact(e.currentTarget.value)}
+          />
         </div>
         <ErrorBox error={error} />
         <div class="form-buttons">

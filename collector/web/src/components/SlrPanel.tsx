@@ -13,10 +13,16 @@ function shiftMonth(month: string, by: number): string {
 
 const monthName = (month: string) => {
   const [y, m] = month.split('-').map(Number) as [number, number];
-  return new Intl.DateTimeFormat(undefined, { month: 'long', year: 'numeric' }).format(new Date(y, m - 1, 1));
+  return new Intl.DateTimeFormat(undefined, { month: 'long', year: 'numeric' }).format(
+    new Date(y, m - 1, 1),
+  );
 };
 
-type Load = { state: 'loading' } | { state: 'ok'; rows: SlrRow[] } | { state: 'absent' } | { state: 'error'; message: string };
+type Load =
+  | { state: 'loading' }
+  | { state: 'ok'; rows: SlrRow[] }
+  | { state: 'absent' }
+  | { state: 'error'; message: string };
 
 /** The month's service-level result per site (calls responded in time ÷ calls) and its threshold. */
 export function SlrPanel({ version }: { version: number }) {
@@ -27,7 +33,9 @@ export function SlrPanel({ version }: { version: number }) {
   useEffect(() => {
     const abort = new AbortController();
     setLoad((l) => (l.state === 'ok' ? l : { state: 'loading' }));
-    api<SlrRow[] | { sites?: SlrRow[]; slr?: SlrRow[] }>(`/api/slr?month=${month}`, { signal: abort.signal })
+    api<SlrRow[] | { sites?: SlrRow[]; slr?: SlrRow[] }>(`/api/slr?month=${month}`, {
+      signal: abort.signal,
+    })
       .then((body) => {
         const rows = Array.isArray(body) ? body : (body.sites ?? body.slr ?? []);
         setLoad({ state: 'ok', rows });
@@ -49,7 +57,12 @@ export function SlrPanel({ version }: { version: number }) {
       <header class="panel-head">
         <h2 id="slr-heading">Service level · {monthName(month)}</h2>
         <div class="month-nav" role="group" aria-label="Month">
-          <button type="button" class="icon-button" onClick={() => setMonth(shiftMonth(month, -1))} aria-label="Previous month">
+          <button
+            type="button"
+            class="icon-button"
+            onClick={() => setMonth(shiftMonth(month, -1))}
+            aria-label="Previous month"
+          >
             ‹
           </button>
           <button
@@ -125,7 +138,14 @@ function SlrMeter({ percent, threshold }: { percent: number | null; threshold: n
   const below = percent < threshold;
   return (
     <span class={`slr-meter${below ? ' below' : ''}`}>
-      <span class="slr-track" role="meter" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent} aria-label={`SLR ${percent.toFixed(1)} percent, threshold ${threshold} percent`}>
+      <span
+        class="slr-track"
+        role="meter"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={percent}
+        aria-label={`SLR ${percent.toFixed(1)} percent, threshold ${threshold} percent`}
+      >
         <span class="slr-fill" style={{ width: `${Math.min(100, percent)}%` }} />
         <span class="slr-threshold" style={{ left: `${threshold}%` }} aria-hidden="true" />
       </span>

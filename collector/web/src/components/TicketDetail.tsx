@@ -39,7 +39,9 @@ export function TicketDetailPanel({
       .then((found) => {
         if (!found) setError(new ApiError(404, 'BF_NOT_FOUND', `There is no ticket #${id}.`));
       })
-      .catch((e: unknown) => setError(e instanceof ApiError ? e : new ApiError(0, 'ERROR', String(e))));
+      .catch((e: unknown) =>
+        setError(e instanceof ApiError ? e : new ApiError(0, 'ERROR', String(e))),
+      );
   }, [id]);
 
   // Focus moves to the ticket when it opens, so keyboard and screen reader follow.
@@ -53,13 +55,19 @@ export function TicketDetailPanel({
       <header class="panel-head detail-head">
         {detail ? (
           <h2 id="detail-heading" tabIndex={-1} ref={heading}>
-            <SeverityBadge severity={detail.ticket.severity} /> <span class="ticket-id">#{detail.ticket.id}</span>{' '}
-            {detail.ticket.opened.summary}
+            <SeverityBadge severity={detail.ticket.severity} />{' '}
+            <span class="ticket-id">#{detail.ticket.id}</span> {detail.ticket.opened.summary}
           </h2>
         ) : (
           <h2 id="detail-heading">Ticket #{id}</h2>
         )}
-        <button type="button" class="icon-button" onClick={onClose} aria-label="Close ticket (Escape)" title="Close (Esc)">
+        <button
+          type="button"
+          class="icon-button"
+          onClick={onClose}
+          aria-label="Close ticket (Escape)"
+          title="Close (Esc)"
+        >
           ✕
         </button>
       </header>
@@ -83,7 +91,11 @@ function DetailBody({ detail, me, now }: { detail: Detail; me: Me; now: number }
           <dt>State</dt>
           <dd>
             <StateChip state={t.state} />
-            {t.clearedAt && <span class="chip chip-ok" title={`cleared at the source ${formatFull(t.clearedAt)}`}>condition cleared</span>}
+            {t.clearedAt && (
+              <span class="chip chip-ok" title={`cleared at the source ${formatFull(t.clearedAt)}`}>
+                condition cleared
+              </span>
+            )}
           </dd>
         </div>
         <div>
@@ -101,14 +113,17 @@ function DetailBody({ detail, me, now }: { detail: Detail; me: Me; now: number }
           <dt>Severity</dt>
           <dd>
             S{t.severity} {SEVERITY_LABELS[t.severity]}
-            {t.serviceSeverity !== t.severity && <span class="muted"> · served at S{t.serviceSeverity} (QA)</span>}
+            {t.serviceSeverity !== t.severity && (
+              <span class="muted"> · served at S{t.serviceSeverity} (QA)</span>
+            )}
           </dd>
         </div>
         <div>
           <dt>Domain</dt>
           <dd>
             {capitalise(t.domain)}
-            {t.softwareClass && ` · ${t.softwareClass === 'oem-error' ? 'OEM Error' : 'Reproducible Error'}`}
+            {t.softwareClass &&
+              ` · ${t.softwareClass === 'oem-error' ? 'OEM Error' : 'Reproducible Error'}`}
           </dd>
         </div>
         <div>
@@ -170,7 +185,9 @@ function DetailBody({ detail, me, now }: { detail: Detail; me: Me; now: number }
         <h3 id="clocks-heading">Clocks</h3>
         {detail.clocksCarriedBy ? (
           <p class="muted">
-            The storm’s parent <a href={ticketHref(detail.clocksCarriedBy)}>#{detail.clocksCarriedBy}</a> carries the clocks.
+            The storm’s parent{' '}
+            <a href={ticketHref(detail.clocksCarriedBy)}>#{detail.clocksCarriedBy}</a> carries the
+            clocks.
           </p>
         ) : detail.clocks.length === 0 ? (
           <p class="muted">No contract clock applies.</p>
@@ -190,8 +207,8 @@ function DetailBody({ detail, me, now }: { detail: Detail; me: Me; now: number }
       <section class="detail-section" aria-labelledby="classification-heading">
         <h3 id="classification-heading">Classification</h3>
         <p>
-          Rule <code class="rule-id">{detail.classification.ruleId}</code> → {detail.classification.domain}, severity{' '}
-          {detail.classification.severity}
+          Rule <code class="rule-id">{detail.classification.ruleId}</code> →{' '}
+          {detail.classification.domain}, severity {detail.classification.severity}
           {detail.classification.replaceable && `, ${detail.classification.replaceable}`}
         </p>
         <p class="explanation">{detail.classification.explanation}</p>
@@ -206,7 +223,9 @@ function DetailBody({ detail, me, now }: { detail: Detail; me: Me; now: number }
           </>
         )}
         {detail.classification.rule === null && (
-          <p class="muted small">This rule is no longer in the collector’s rules; the ticket keeps what it said.</p>
+          <p class="muted small">
+            This rule is no longer in the collector’s rules; the ticket keeps what it said.
+          </p>
         )}
       </section>
 
@@ -239,7 +258,9 @@ function DetailBody({ detail, me, now }: { detail: Detail; me: Me; now: number }
               .map((e) =>
                 e.type === 'occurrence' ? (
                   <tr key={e.seq}>
-                    <td title={formatFull(e.data.observedAt)}>{formatWhen(e.data.observedAt, now)}</td>
+                    <td title={formatFull(e.data.observedAt)}>
+                      {formatWhen(e.data.observedAt, now)}
+                    </td>
                     <td>{e.data.summary}</td>
                     <td class="evidence-inline">{inlineEvidence(e.data.evidence)}</td>
                   </tr>
@@ -247,7 +268,11 @@ function DetailBody({ detail, me, now }: { detail: Detail; me: Me; now: number }
               )}
           </tbody>
         </table>
-        {occurrences.length > 20 && <p class="muted small">The last 20 repeats are shown; the log holds all {occurrences.length}.</p>}
+        {occurrences.length > 20 && (
+          <p class="muted small">
+            The last 20 repeats are shown; the log holds all {occurrences.length}.
+          </p>
+        )}
       </section>
 
       {detail.escalations.length > 0 && (
@@ -273,8 +298,12 @@ function inlineEvidence(evidence: unknown): string {
 }
 
 function Evidence({ evidence }: { evidence: unknown }) {
-  const entries = evidence && typeof evidence === 'object' ? Object.entries(evidence as Record<string, unknown>) : [];
-  if (entries.length === 0) return <p class="muted">No evidence recorded (a call placed by hand).</p>;
+  const entries =
+    evidence && typeof evidence === 'object'
+      ? Object.entries(evidence as Record<string, unknown>)
+      : [];
+  if (entries.length === 0)
+    return <p class="muted">No evidence recorded (a call placed by hand).</p>;
   return (
     <dl class="evidence">
       {entries.map(([k, v]) => (

@@ -8,9 +8,16 @@ import { CountdownBar } from './CountdownBar.js';
 import { place, SeverityBadge, StateChip } from './bits.js';
 import { FilterBar } from './Filters.js';
 
-export function useVisibleTickets(tickets: Map<string, ListedTicket>, filters: Filters, now: number) {
+export function useVisibleTickets(
+  tickets: Map<string, ListedTicket>,
+  filters: Filters,
+  now: number,
+) {
   // Re-sorting each second is cheap for hundreds of rows, and the order is by due time anyway.
-  return useMemo(() => applyFilters(tickets.values(), filters, now).sort(compareByDue), [tickets, filters, now]);
+  return useMemo(
+    () => applyFilters(tickets.values(), filters, now).sort(compareByDue),
+    [tickets, filters, now],
+  );
 }
 
 export function TicketList({
@@ -45,11 +52,15 @@ export function TicketList({
   }
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
-    const links = [...(event.currentTarget as HTMLElement).querySelectorAll<HTMLAnchorElement>('a.ticket-link')];
+    const links = [
+      ...(event.currentTarget as HTMLElement).querySelectorAll<HTMLAnchorElement>('a.ticket-link'),
+    ];
     const index = links.indexOf(document.activeElement as HTMLAnchorElement);
     if (index === -1) return;
     event.preventDefault();
-    links[Math.min(links.length - 1, Math.max(0, index + (event.key === 'ArrowDown' ? 1 : -1)))]?.focus();
+    links[
+      Math.min(links.length - 1, Math.max(0, index + (event.key === 'ArrowDown' ? 1 : -1)))
+    ]?.focus();
   };
   return (
     <section class="panel tickets" aria-labelledby="tickets-heading" id="tickets">
@@ -73,7 +84,9 @@ export function TicketList({
           <p class="notice">Loading tickets…</p>
         ) : visible.length === 0 ? (
           <p class="notice empty">
-            {tickets.size === 0 ? 'No open tickets. Every blade is quiet.' : 'No ticket matches these filters.'}
+            {tickets.size === 0
+              ? 'No open tickets. Every blade is quiet.'
+              : 'No ticket matches these filters.'}
           </p>
         ) : (
           <table class="ticket-table" aria-label="Open tickets, the nearest due first">
@@ -83,13 +96,23 @@ export function TicketList({
                   <abbr title="Severity">Sev</abbr>
                 </th>
                 <th scope="col">Ticket</th>
-                <th scope="col" class="col-state">State</th>
-                <th scope="col" class="col-clock">Next clock</th>
+                <th scope="col" class="col-state">
+                  State
+                </th>
+                <th scope="col" class="col-clock">
+                  Next clock
+                </th>
               </tr>
             </thead>
             <tbody>
               {visible.map((t) => (
-                <TicketRow key={t.id} ticket={t} now={now} selected={t.id === selectedId} fresh={fresh.has(t.id)} />
+                <TicketRow
+                  key={t.id}
+                  ticket={t}
+                  now={now}
+                  selected={t.id === selectedId}
+                  fresh={fresh.has(t.id)}
+                />
               ))}
             </tbody>
           </table>
@@ -99,7 +122,17 @@ export function TicketList({
   );
 }
 
-function TicketRow({ ticket: t, now, selected, fresh }: { ticket: ListedTicket; now: number; selected: boolean; fresh: boolean }) {
+function TicketRow({
+  ticket: t,
+  now,
+  selected,
+  fresh,
+}: {
+  ticket: ListedTicket;
+  now: number;
+  selected: boolean;
+  fresh: boolean;
+}) {
   const clock = nearestClock(t.clocks);
   const level = ticketLevel(t, now);
   const others = t.clocks.filter((c) => c.metAt === null).length - (clock ? 1 : 0);
@@ -135,7 +168,9 @@ function TicketRow({ ticket: t, now, selected, fresh }: { ticket: ListedTicket; 
         ) : t.clocksCarriedBy ? (
           <span class="muted">clocks on #{t.clocksCarriedBy}</span>
         ) : (
-          <span class="muted">{t.state === 'fixed' ? 'awaiting consent to close' : 'no clock running'}</span>
+          <span class="muted">
+            {t.state === 'fixed' ? 'awaiting consent to close' : 'no clock running'}
+          </span>
         )}
       </td>
     </tr>

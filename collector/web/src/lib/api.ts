@@ -70,7 +70,8 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
 /** What to tell a person about a failed login. */
 export function loginProblem(error: unknown): string {
   if (error instanceof ApiError) {
-    if (error.status === 401) return 'That token was not accepted: it is unknown, revoked or expired.';
+    if (error.status === 401)
+      return 'That token was not accepted: it is unknown, revoked or expired.';
     if (error.status === 403) return 'This token is not allowed to use the dashboard.';
     if (error.status === 0) return error.message;
     return `The collector answered ${error.status}: ${error.message}`;

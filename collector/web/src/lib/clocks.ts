@@ -77,7 +77,9 @@ export function clockText(clock: ClockStatus, now: number): string {
   const level = clockLevel(clock, now);
   if (level === 'met' || level === 'met-late') {
     const margin = Date.parse(clock.dueAt) - Date.parse(clock.metAt!);
-    return level === 'met' ? `met, ${formatDuration(margin)} spare` : `met ${formatDuration(margin)} late`;
+    return level === 'met'
+      ? `met, ${formatDuration(margin)} spare`
+      : `met ${formatDuration(margin)} late`;
   }
   const left = Date.parse(clock.dueAt) - now;
   return left > 0 ? formatDuration(left) : `overdue ${formatDuration(left)}`;
@@ -118,7 +120,10 @@ export function compareByDue(a: ListedTicket, b: ListedTicket): number {
 }
 
 /** The worst level of a ticket's pending clocks at `now` (for counts and row marks). */
-export function ticketLevel(ticket: ListedTicket, now: number): 'ok' | 'warning' | 'breached' | 'none' {
+export function ticketLevel(
+  ticket: ListedTicket,
+  now: number,
+): 'ok' | 'warning' | 'breached' | 'none' {
   let worst: 'ok' | 'warning' | 'breached' | 'none' = 'none';
   for (const clock of ticket.clocks) {
     if (!isPending(clock)) continue;

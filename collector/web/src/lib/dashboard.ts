@@ -66,7 +66,9 @@ let reconcile: ReturnType<typeof setInterval> | undefined;
 const pending = new Map<string, ReturnType<typeof setTimeout>>();
 let bladesReload: ReturnType<typeof setTimeout> | undefined;
 
-onTokenRejected(() => logout('The collector no longer accepts this token (revoked or expired). Log in again.'));
+onTokenRejected(() =>
+  logout('The collector no longer accepts this token (revoked or expired). Log in again.'),
+);
 
 /** Resumes a session kept in this tab, if any. */
 export async function resume(): Promise<void> {
@@ -129,7 +131,11 @@ function startLive(token: string): void {
 /** Every not-closed ticket with its clocks, the blades and the sites. */
 export async function loadAll(): Promise<void> {
   try {
-    const [tickets, blades, sites] = await Promise.all([loadOpenTickets(), loadBlades(), loadSites()]);
+    const [tickets, blades, sites] = await Promise.all([
+      loadOpenTickets(),
+      loadBlades(),
+      loadSites(),
+    ]);
     dashboard.set({
       tickets: new Map(tickets.map((t) => [t.id, t])),
       blades: new Map(blades.map((b) => [b.bladeId, b])),
@@ -147,12 +153,16 @@ async function loadOpenTickets(): Promise<ListedTicket[]> {
   const all: ListedTicket[] = [];
   let before: string | null = null;
   do {
-    const query = new URLSearchParams({ state: OPEN_STATES.join(','), clocks: 'true', limit: String(PAGE) });
+    const query = new URLSearchParams({
+      state: OPEN_STATES.join(','),
+      clocks: 'true',
+      limit: String(PAGE),
+    });
     if (before) query.set('before', before);
-    const page: { tickets: (TicketSummary & Partial<ListedTicket>)[]; next: string | null } = await api(
-      `/api/tickets?${query}`,
-    );
-    for (const t of page.tickets) all.push({ ...t, clocks: t.clocks ?? [], clocksCarriedBy: t.clocksCarriedBy ?? null });
+    const page: { tickets: (TicketSummary & Partial<ListedTicket>)[]; next: string | null } =
+      await api(`/api/tickets?${query}`);
+    for (const t of page.tickets)
+      all.push({ ...t, clocks: t.clocks ?? [], clocksCarriedBy: t.clocksCarriedBy ?? null });
     before = page.next;
   } while (before && all.length < 5000);
   return all;
@@ -223,7 +233,9 @@ function scheduleBladesReload(): void {
   clearTimeout(bladesReload);
   bladesReload = setTimeout(() => {
     Promise.all([loadBlades(), loadSites()])
-      .then(([blades, sites]) => dashboard.set({ blades: new Map(blades.map((b) => [b.bladeId, b])), sites }))
+      .then(([blades, sites]) =>
+        dashboard.set({ blades: new Map(blades.map((b) => [b.bladeId, b])), sites }),
+      )
       .catch(() => undefined);
   }, 300);
 }
@@ -265,7 +277,9 @@ export function applyMessage(message: StreamMessage): void {
             : typeof data.text === 'string'
               ? data.text
               : JSON.stringify(data);
-      dashboard.set((s) => ({ alerts: [{ id: message.id, at: message.at, text }, ...s.alerts].slice(0, 20) }));
+      dashboard.set((s) => ({
+        alerts: [{ id: message.id, at: message.at, text }, ...s.alerts].slice(0, 20),
+      }));
       return;
     }
     default:

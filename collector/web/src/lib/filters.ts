@@ -24,7 +24,11 @@ export const NO_FILTERS: Filters = {
   text: '',
 };
 
-export function applyFilters(tickets: Iterable<ListedTicket>, f: Filters, now: number): ListedTicket[] {
+export function applyFilters(
+  tickets: Iterable<ListedTicket>,
+  f: Filters,
+  now: number,
+): ListedTicket[] {
   const text = f.text.trim().toLowerCase();
   const out: ListedTicket[] = [];
   for (const t of tickets) {
@@ -35,7 +39,8 @@ export function applyFilters(tickets: Iterable<ListedTicket>, f: Filters, now: n
     if (f.blade && t.bladeId !== f.blade) continue;
     if (f.breached && !(t.breached || ticketLevel(t, now) === 'breached')) continue;
     if (text) {
-      const hay = `${t.id} ${t.summary} ${t.signal} ${t.siteId} ${t.frameId ?? ''} ${t.bladeId ?? ''} ${t.ruleId}`.toLowerCase();
+      const hay =
+        `${t.id} ${t.summary} ${t.signal} ${t.siteId} ${t.frameId ?? ''} ${t.bladeId ?? ''} ${t.ruleId}`.toLowerCase();
       if (!hay.includes(text)) continue;
     }
     out.push(t);

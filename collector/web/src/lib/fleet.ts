@@ -40,11 +40,13 @@ export function isOpenFault(ticket: ListedTicket): boolean {
 
 function worstOf(tickets: readonly ListedTicket[]): Severity | null {
   let worst: Severity | null = null;
-  for (const t of tickets) if (isOpenFault(t) && (worst === null || t.severity < worst)) worst = t.severity;
+  for (const t of tickets)
+    if (isOpenFault(t) && (worst === null || t.severity < worst)) worst = t.severity;
   return worst;
 }
 
-const bySeverity = (a: ListedTicket, b: ListedTicket) => a.severity - b.severity || Number(a.id) - Number(b.id);
+const bySeverity = (a: ListedTicket, b: ListedTicket) =>
+  a.severity - b.severity || Number(a.id) - Number(b.id);
 
 /** The trailing number of a blade id (`b07`, `blade-7`, `nj1-f2-s07`) is its slot, if in range. */
 export function slotOf(bladeId: string): number | null {
@@ -59,7 +61,10 @@ const natural = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base
 /** Places a frame's blades in slots: by the number in their id, the rest in the free slots. */
 export function placeBlades(blades: readonly BladeView[]): (BladeView | null)[] {
   const sorted = [...blades].sort((a, b) => natural.compare(a.bladeId, b.bladeId));
-  const slots: (BladeView | null)[] = Array.from({ length: Math.max(FRAME_SLOTS, sorted.length) }, () => null);
+  const slots: (BladeView | null)[] = Array.from(
+    { length: Math.max(FRAME_SLOTS, sorted.length) },
+    () => null,
+  );
   const unplaced: BladeView[] = [];
   for (const blade of sorted) {
     const slot = slotOf(blade.bladeId);
@@ -85,7 +90,10 @@ export function buildFleet(
   tickets: Iterable<ListedTicket>,
 ): SiteBlock[] {
   const siteNames = new Map<string, string | null>();
-  const frames = new Map<string, { siteId: string; frameId: string; silent: boolean; blades: BladeView[] }>();
+  const frames = new Map<
+    string,
+    { siteId: string; frameId: string; silent: boolean; blades: BladeView[] }
+  >();
   const frameKey = (site: string, frame: string) => `${site}\u0000${frame}`;
   const ensureFrame = (siteId: string, frameId: string) => {
     const key = frameKey(siteId, frameId);
@@ -96,7 +104,8 @@ export function buildFleet(
   };
   for (const site of sites) {
     siteNames.set(site.siteId, site.name);
-    for (const frame of site.frames) ensureFrame(site.siteId, frame.frameId).silent = frame.state === 'silent';
+    for (const frame of site.frames)
+      ensureFrame(site.siteId, frame.frameId).silent = frame.state === 'silent';
   }
   for (const blade of blades) ensureFrame(blade.siteId, blade.frameId).blades.push(blade);
 
@@ -120,7 +129,12 @@ export function buildFleet(
 
   const blocks: SiteBlock[] = [...siteNames.entries()]
     .sort(([a], [b]) => natural.compare(a, b))
-    .map(([siteId, name]) => ({ siteId, name, frames: [], siteTickets: (bySite.get(siteId) ?? []).sort(bySeverity) }));
+    .map(([siteId, name]) => ({
+      siteId,
+      name,
+      frames: [],
+      siteTickets: (bySite.get(siteId) ?? []).sort(bySeverity),
+    }));
   const blockOf = new Map(blocks.map((b) => [b.siteId, b]));
   const frameList = [...frames.values()].sort(
     (a, b) => natural.compare(a.siteId, b.siteId) || natural.compare(a.frameId, b.frameId),
@@ -130,7 +144,9 @@ export function buildFleet(
       const list = blade ? (byBlade.get(blade.bladeId) ?? []).sort(bySeverity) : [];
       return { blade, slot: i + 1, tickets: list, worst: worstOf(list) };
     });
-    const frameTickets = (byFrame.get(frameKey(frame.siteId, frame.frameId)) ?? []).sort(bySeverity);
+    const frameTickets = (byFrame.get(frameKey(frame.siteId, frame.frameId)) ?? []).sort(
+      bySeverity,
+    );
     blockOf.get(frame.siteId)!.frames.push({
       siteId: frame.siteId,
       frameId: frame.frameId,
