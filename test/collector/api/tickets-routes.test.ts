@@ -138,10 +138,10 @@ describe.each(storeTargets)('ticket API on $name', (target) => {
     expect(status).toBe(200);
     const byId = new Map(body.tickets.map((t) => [t.id, t]));
     const detail = (await get<{ clocks: unknown[] }>(`/api/tickets/${ids.dimm}`)).body;
-    expect(byId.get(ids.dimm)!.clocks).toEqual(detail.clocks);
-    expect(byId.get(ids.dimm)!.clocks.map((c) => c.kind)).toEqual(['onsite-response']);
+    expect(byId.get(ids.dimm!)!.clocks).toEqual(detail.clocks);
+    expect(byId.get(ids.dimm!)!.clocks.map((c) => c.kind)).toEqual(['onsite-response']);
     // The full file system is a software call: the one-hour software response runs too.
-    expect(byId.get(ids.fs)!.clocks.map((c) => c.kind)).toContain('software-response');
+    expect(byId.get(ids.fs!)!.clocks.map((c) => c.kind)).toContain('software-response');
     expect((await get('/api/tickets?clocks=maybe')).status).toBe(400);
   });
 
