@@ -34,7 +34,10 @@ export function dashboardContract(sites: { id: string; name: string }[]): Contra
       ...template,
       id: s.id,
       name: s.name,
-      spareSets: [{ id: `${s.id}-spares-a` }],
+      spareSets: template.spareSets.map((set, i) => ({
+        ...set,
+        id: i === 0 ? `${s.id}-spares-a` : `${s.id}-${set.id}`,
+      })),
     })),
   };
 }
