@@ -265,6 +265,7 @@ export class CollectorRuntime {
               store: { dialect: this.store!.dialect, location: this.store!.location },
               broker: () => ({ embedded, connected: false, ...this.ingest?.status() }),
               ingest: () => ({ lagMs: 0, storeAvailable: true, ...this.pipeline?.stats() }),
+              notify: async () => (await this.notifier?.health()) ?? {},
             },
           });
           await this.app.listen({ host: config.http.host, port: config.http.port });

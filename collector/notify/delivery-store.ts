@@ -39,6 +39,8 @@ export interface Delivery {
   createdAt: string;
   updatedAt: string;
   deliveredAt: string | null;
+  retriedBy: string | null;
+  retriedAt: string | null;
 }
 
 export interface DeliveryWithPayload extends Delivery {
@@ -63,6 +65,8 @@ const LIST_COLUMNS = [
   'created_at',
   'updated_at',
   'delivered_at',
+  'retried_by',
+  'retried_at',
 ] as const;
 
 type ListRow = Pick<Row, (typeof LIST_COLUMNS)[number]>;
@@ -86,6 +90,8 @@ function toDelivery(row: ListRow): Delivery {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     deliveredAt: row.delivered_at,
+    retriedBy: row.retried_by,
+    retriedAt: row.retried_at,
   };
 }
 
@@ -124,6 +130,8 @@ export async function enqueueDeliveries(
         created_at: now,
         updated_at: now,
         delivered_at: null,
+        retried_by: null,
+        retried_at: null,
       })
       .onConflict((oc) => oc.columns(['event_key', 'channel', 'target']).doNothing())
       .returning('id')
@@ -351,7 +359,12 @@ export async function getDelivery(db: Db, id: string): Promise<DeliveryWithPaylo
  * Sends a delivery again from a fresh start: a failed one is queued with its attempts reset, a
  * pending one is made due now. A delivered one is refused (it arrived).
  */
-export async function retryDelivery(db: Db, id: string, now: string): Promise<Delivery> {
+export async function retryDelivery(
+  db: Db,
+  id: string,
+  now: string,
+  by: string | null = null,
+): Promise<Delivery> {
   const current = await getDelivery(db, id);
   if (!current) throw new BladeframeError('BF_NOT_FOUND', `no delivery ${id}`, [`id: ${id}`]);
   if (current.status === 'delivered') {
@@ -368,6 +381,8 @@ export async function retryDelivery(db: Db, id: string, now: string): Promise<De
       attempts: current.status === 'failed' ? 0 : current.attempts,
       next_attempt_at: now,
       updated_at: now,
+      retried_by: by,
+      retried_at: now,
     })
     .where('id', '=', Number(id))
     .where('status', '=', current.status)
@@ -379,4 +394,30 @@ export async function retryDelivery(db: Db, id: string, now: string): Promise<De
       .where('id', '=', Number(id))
       .executeTakeFirstOrThrow()) as ListRow,
   );
+}
+
+/**
+ * Removes finished deliveries (delivered or failed) last changed before `before`: the log keeps
+ * `notify.delivery.retention` of history. Pending ones are never removed.
+ */
+export async function pruneDeliveries(db: Db, before: string): Promise<number> {
+  const result = await db
+    .deleteFrom('notify_deliveries')
+    .where('status', 'in', ['delivered', 'failed'])
+    .where('updated_at', '<', before)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** The queue at a glance: counts by status and the oldest delivery still pending. */
+export async function queueSummary(
+  db: Db,
+): Promise<Record<DeliveryStatus, number> & { oldestPendingAt: string | null }> {
+  const counts = await countDeliveries(db);
+  const oldest = await db
+    .selectFrom('notify_deliveries')
+    .select((eb) => eb.fn.min('created_at').as('at'))
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return { ...counts, oldestPendingAt: (oldest?.at as string | null | undefined) ?? null };
 }

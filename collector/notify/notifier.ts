@@ -7,7 +7,12 @@ import type { AnyTicketEvent } from '../domain/ticket-events.js';
 import { BusinessCalendar } from '../sla/calendar.js';
 import type { Database } from '../store/schema.js';
 import { loadEvents } from '../tickets/ticket-store.js';
-import { enqueueDeliveries, type NewDelivery } from './delivery-store.js';
+import {
+  enqueueDeliveries,
+  pruneDeliveries,
+  queueSummary,
+  type NewDelivery,
+} from './delivery-store.js';
 import { DeliveryWorker, type ChannelSender } from './delivery-worker.js';
 import { renderEmail } from './email-content.js';
 import { EmailSender, type QueuedEmail } from './email-sender.js';
@@ -21,6 +26,7 @@ import { WebhookSender } from './webhook-sender.js';
 
 /** Ticket events read per transaction. */
 const FEED_BATCH = 500;
+const PRUNE_EVERY_MS = 3_600_000;
 
 export interface NotifierDeps {
   db: Kysely<Database>;
@@ -54,6 +60,7 @@ export class Notifier {
   private readonly emailSender: EmailSender | null;
   private unsubscribe: (() => void) | null = null;
   private calendars = new WeakMap<Contract, BusinessCalendar>();
+  private prunedAt: number | null = null;
 
   constructor(deps: NotifierDeps) {
     this.deps = deps;
@@ -92,6 +99,7 @@ export class Notifier {
       ...(deps.owner ? { owner: deps.owner } : {}),
       beforeRun: async () => {
         await this.queueNew();
+        await this.prune();
       },
     });
     this.mailer = new QueueMailer({
@@ -137,6 +145,17 @@ export class Notifier {
     return this.worker.idle();
   }
 
+  /** For /healthz: the queue, this worker's attempts since start, holes waited for. */
+  async health(): Promise<Record<string, unknown>> {
+    return {
+      ...(await queueSummary(this.deps.db)),
+      webhooks: this.deps.config.webhooks.map((w) => w.name),
+      email: this.deps.config.smtp !== undefined,
+      worker: { ...this.worker.stats },
+      openGaps: this.feed.openGaps().length,
+    };
+  }
+
   /** Holes in the ticket event ids still waited for (see TicketEventFeed). */
   openGaps() {
     return this.feed.openGaps();
@@ -156,6 +175,16 @@ export class Notifier {
       if (added > 0) this.logger.debug({ events: read, queued: added }, 'deliveries queued');
       if (read < FEED_BATCH) return queued;
     }
+  }
+
+  /** Keeps the log to its retention; looks at most once an hour. */
+  private async prune(): Promise<void> {
+    const now = this.deps.clock.now().getTime();
+    if (this.prunedAt !== null && now - this.prunedAt < PRUNE_EVERY_MS) return;
+    this.prunedAt = now;
+    const before = new Date(now - this.deps.config.delivery.retention).toISOString();
+    const removed = await pruneDeliveries(this.deps.db, before);
+    if (removed > 0) this.logger.info({ removed, before }, 'old deliveries removed from the log');
   }
 
   private async queueBatch({ events, tx }: FeedBatch): Promise<number> {

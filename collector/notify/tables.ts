@@ -41,6 +41,9 @@ export interface NotifyDeliveriesTable {
   created_at: string;
   updated_at: string;
   delivered_at: string | null;
+  /** The user who last sent it again by hand, and when. */
+  retried_by: string | null;
+  retried_at: string | null;
 }
 
 /** How far a follower has read an append-only log (here: ticket_events.id). */

@@ -227,6 +227,8 @@ export const notifyConfigSchema = z
          * collector that has not committed yet) before it is taken to be a rolled-back insert.
          */
         gapGrace: duration.default(60_000),
+        /** Delivered and failed deliveries are kept this long in the log, then removed. */
+        retention: duration.default(90 * 86_400_000),
       })
       .prefault({}),
     webhooks: z.array(webhookSchema).default([]),

@@ -10,6 +10,11 @@ export interface HealthSources {
   ingest?: () => { lagMs: number; storeAvailable: boolean } & Record<string, unknown>;
   /** Lag above which ingest counts as unhealthy. */
   maxLagMs?: number;
+  /**
+   * The notification queue, for information: a receiver that is down is the receiver's trouble,
+   * so it never makes the collector unhealthy.
+   */
+  notify?: () => Promise<Record<string, unknown>>;
 }
 
 /** `GET /healthz`: 200 when store, broker and ingest are well, 503 with the same report if not. */
@@ -36,9 +41,10 @@ const healthRoutes: FastifyPluginAsync<{ db: Kysely<Database>; sources: HealthSo
         }
       : undefined;
     const ok = store.ok === true && (broker?.ok ?? true) && (ingest?.ok ?? true);
+    const notify = store.ok === true ? await sources.notify?.().catch(() => undefined) : undefined;
     return reply
       .status(ok ? 200 : 503)
-      .send({ status: ok ? 'ok' : 'degraded', store, broker, ingest });
+      .send({ status: ok ? 'ok' : 'degraded', store, broker, ingest, notify });
   });
 };
 

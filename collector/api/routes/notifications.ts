@@ -143,7 +143,12 @@ const notificationRoutes: FastifyPluginAsync<NotificationRoutesOptions> = async 
     },
     async (request) => {
       const params = parseRequest(idParams, request.params, 'params');
-      const delivery = await retryDelivery(db, params.id, clock.now().toISOString());
+      const delivery = await retryDelivery(
+        db,
+        params.id,
+        clock.now().toISOString(),
+        request.principal?.userId ?? null,
+      );
       request.log.info(
         { deliveryId: delivery.id, by: request.principal?.userId },
         'delivery retry requested',

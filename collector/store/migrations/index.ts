@@ -4,6 +4,7 @@ import { ticketsMigration } from './0002_tickets.js';
 import { ingestMigration } from './0010_ingest.js';
 import { fleetMigration } from './0011_fleet.js';
 import { notifyMigration } from './0040_notify.js';
+import { notifyRetriesMigration } from './0041_notify_retries.js';
 
 /**
  * Every migration, in order. Names sort by their number prefix; each area adds its own file and
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '0010_ingest': ingestMigration,
   '0011_fleet': fleetMigration,
   '0040_notify': notifyMigration,
+  '0041_notify_retries': notifyRetriesMigration,
 };

@@ -96,6 +96,8 @@ export async function failedDelivery(h: ApiHarness): Promise<string> {
       created_at: now,
       updated_at: now,
       delivered_at: null,
+      retried_by: null,
+      retried_at: null,
     })
     .returning('id')
     .executeTakeFirstOrThrow();

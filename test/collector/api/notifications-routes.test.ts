@@ -135,6 +135,9 @@ describe.each(storeTargets)('notification delivery API on $name', (target) => {
     const res = await retry(failed!.id);
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ id: failed!.id, status: 'pending', attempts: 0 });
+    // Who sent it again is on the record.
+    expect(res.json().retriedBy).toMatch(/^u_/);
+    expect(res.json().retriedAt).toBe(h.clock.now().toISOString());
     expect(pokes).toBe(1);
     await h.notifier.runDue();
     const after = (await get(`/api/notifications/deliveries/${failed!.id}`)).json();

@@ -193,4 +193,21 @@ describe.each(storeTargets)('delivery worker on $name', (target) => {
     expect(log.every((d) => d.status === 'delivered' && d.attempts === 1)).toBe(true);
     expect(keys).toHaveLength(log.length);
   });
+
+  it('keeps the log to its retention: old finished deliveries go, pending ones stay', async () => {
+    await setup({ retention: '30d' });
+    await open('b01');
+    await h.notifier.runDue();
+    receiver.behaviour = 503;
+    await open('b02');
+    h.clock.advance(3_600_000);
+    await h.notifier.runDue();
+    expect((await listDeliveries(h.store.db, {})).map((d) => d.status)).toEqual([
+      'pending',
+      'delivered',
+    ]);
+    h.clock.advance(30 * 86_400_000);
+    await h.notifier.runDue();
+    expect((await listDeliveries(h.store.db, {})).map((d) => d.status)).toEqual(['pending']);
+  });
 });

@@ -81,6 +81,15 @@ describe.each(collectorStoreTargets)('notifications, end to end, on $name', (tar
       { what: 'three deliveries recorded' },
     );
     expect(counts).toEqual({ pending: 0, delivered: 3, failed: 0 });
+    const health = (await runtime.app!.inject({ url: '/healthz' })).json();
+    expect(health.notify).toMatchObject({
+      pending: 0,
+      delivered: 3,
+      failed: 0,
+      oldestPendingAt: null,
+      webhooks: ['ops'],
+      email: true,
+    });
   });
 
   it('what the collector could not send before it stopped goes out after its restart', async () => {
