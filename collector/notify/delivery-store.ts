@@ -152,6 +152,32 @@ export async function deliveryIdsOf(db: Db, eventKey: string): Promise<string[]>
   return rows.map((r) => String(r.id));
 }
 
+/**
+ * The oldest pending delivery of each (channel, target), the head of that receiver's queue, with
+ * when it is due. The aggregate is a derived table, computed once per query whatever the
+ * planner knows of the table.
+ */
+async function queueHeads(db: Db) {
+  const heads = db
+    .selectFrom('notify_deliveries')
+    .select((eb) => eb.fn.min('id').as('head'))
+    .where('status', '=', 'pending')
+    .groupBy(['channel', 'target'])
+    .as('h');
+  const rows = await db
+    .selectFrom('notify_deliveries as d')
+    .innerJoin(heads, 'h.head', 'd.id')
+    .select(['d.id', 'd.next_attempt_at', 'd.leased_until'])
+    .execute();
+  return rows
+    .map((r) => ({
+      id: Number(r.id),
+      nextAttemptAt: r.next_attempt_at,
+      leasedUntil: r.leased_until,
+    }))
+    .sort((a, b) => a.id - b.id);
+}
+
 export interface ClaimOptions {
   now: string;
   /** The lease ends then: a worker that died mid-send gives the row back at that time. */
@@ -169,31 +195,25 @@ export interface ClaimOptions {
 export async function claimDue(db: Db, options: ClaimOptions): Promise<DeliveryWithPayload[]> {
   const postgres = dialectOf(db) === 'postgres';
   const { now } = options;
-  const heads = db
-    .selectFrom('notify_deliveries as d')
-    .select('d.id')
-    .where('d.status', '=', 'pending')
-    .where('d.next_attempt_at', '<=', now)
-    .where((eb) => eb.or([eb('d.leased_until', 'is', null), eb('d.leased_until', '<=', now)]))
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('notify_deliveries as e')
-            .select('e.id')
-            .whereRef('e.channel', '=', 'd.channel')
-            .whereRef('e.target', '=', 'd.target')
-            .where('e.status', '=', 'pending')
-            .whereRef('e.id', '<', 'd.id'),
-        ),
-      ),
-    )
-    .orderBy('d.id')
+  const due = (await queueHeads(db))
+    .filter((h) => h.nextAttemptAt <= now && (h.leasedUntil === null || h.leasedUntil <= now))
+    .map((h) => h.id);
+  if (due.length === 0) return [];
+  // The heads are checked again under the row locks: another worker may have taken one meanwhile.
+  const locked = db
+    .selectFrom('notify_deliveries')
+    .select('id')
+    .where('id', 'in', due)
+    .where('status', '=', 'pending')
+    .where('next_attempt_at', '<=', now)
+    .where((eb) => eb.or([eb('leased_until', 'is', null), eb('leased_until', '<=', now)]))
+    .orderBy('id')
     .limit(options.limit)
     .$if(postgres, (q) => q.forUpdate().skipLocked());
   const rows = await db
     .updateTable('notify_deliveries')
     .set({ leased_until: options.leaseUntil, leased_by: options.owner })
-    .where('id', 'in', heads)
+    .where('id', 'in', locked)
     .returningAll()
     .execute();
   return rows.map(withPayload).sort((a, b) => Number(a.id) - Number(b.id));
@@ -274,27 +294,10 @@ export async function releaseLeases(db: Db, owner: string): Promise<void> {
  * queue is due (a row leased by a worker is due again when its lease ends). Null: nothing queued.
  */
 export async function nextDueAt(db: Db): Promise<string | null> {
-  const heads = await db
-    .selectFrom('notify_deliveries as d')
-    .select(['d.next_attempt_at', 'd.leased_until'])
-    .where('d.status', '=', 'pending')
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('notify_deliveries as e')
-            .select('e.id')
-            .whereRef('e.channel', '=', 'd.channel')
-            .whereRef('e.target', '=', 'd.target')
-            .where('e.status', '=', 'pending')
-            .whereRef('e.id', '<', 'd.id'),
-        ),
-      ),
-    )
-    .execute();
   let next: string | null = null;
-  for (const head of heads) {
-    const lease = head.leased_until;
-    const due = lease !== null && lease > head.next_attempt_at ? lease : head.next_attempt_at;
+  for (const head of await queueHeads(db)) {
+    const lease = head.leasedUntil;
+    const due = lease !== null && lease > head.nextAttemptAt ? lease : head.nextAttemptAt;
     if (next === null || due < next) next = due;
   }
   return next;

@@ -128,25 +128,56 @@ export class DeliveryWorker {
     return run;
   }
 
+  /**
+   * Keeps up to `concurrency` attempts in flight, each for a different target, and leases the
+   * next due head as soon as one finishes: a receiver that hangs until its timeout holds up only
+   * its own queue.
+   */
   private async drain(): Promise<number> {
     const { settings, clock, db } = this.deps;
+    const inFlight = new Set<Promise<void>>();
     let attempts = 0;
+    let more = true;
     for (;;) {
-      const now = clock.now();
-      const claimed = await claimDue(db, {
-        now: now.toISOString(),
-        // Long enough for the attempt and the bookkeeping after it.
-        leaseUntil: new Date(now.getTime() + settings.timeout * 2 + 30_000).toISOString(),
-        owner: this.owner,
-        limit: settings.concurrency,
-      });
-      if (claimed.length === 0) return attempts;
-      await Promise.all(claimed.map((delivery) => this.attempt(delivery)));
-      attempts += claimed.length;
+      if (more && inFlight.size < settings.concurrency) {
+        const now = clock.now();
+        const claimed = await claimDue(db, {
+          now: now.toISOString(),
+          // Long enough for the attempt (an SMTP exchange has several steps) and its record.
+          leaseUntil: new Date(now.getTime() + settings.timeout * 5 + 30_000).toISOString(),
+          owner: this.owner,
+          limit: settings.concurrency - inFlight.size,
+        });
+        for (const delivery of claimed) {
+          const attempt: Promise<void> = this.attempt(delivery).finally(() =>
+            inFlight.delete(attempt),
+          );
+          inFlight.add(attempt);
+        }
+        attempts += claimed.length;
+        more = claimed.length > 0;
+        if (more) continue;
+      }
+      if (inFlight.size === 0) return attempts;
+      await Promise.race(inFlight);
+      // A target whose head just finished may have its next delivery due.
+      more = true;
     }
   }
 
+  /** One attempt and its record; never rejects (a store failure leaves the lease to expire). */
   private async attempt(delivery: DeliveryWithPayload): Promise<void> {
+    try {
+      await this.attemptAndRecord(delivery);
+    } catch (error) {
+      this.logger.error(
+        { err: error, deliveryId: delivery.id },
+        'cannot record a delivery attempt; it is sent again when its lease ends',
+      );
+    }
+  }
+
+  private async attemptAndRecord(delivery: DeliveryWithPayload): Promise<void> {
     const { settings, clock, db } = this.deps;
     const attempt = delivery.attempts + 1;
     const info: AttemptInfo = {

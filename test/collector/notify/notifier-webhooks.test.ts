@@ -4,6 +4,7 @@ import { verifySignature } from '../../../collector/notify/signature.js';
 import { notifyHarness, type NotifyHarness } from '../../support/notify.js';
 import { storeTargets } from '../../support/stores.js';
 import { engineer, observation } from '../../support/tickets.js';
+import { until } from '../../support/wait.js';
 import { startReceiver, type WebhookReceiver } from '../../support/webhook-receiver.js';
 
 const SECRET = 'ops-bridge-shared-secret';
@@ -199,6 +200,27 @@ describe.each(storeTargets)('webhook notifications on $name', (target) => {
     expect(receiver.delivered).toHaveLength(2);
     expect(down.requests).toHaveLength(1);
     await down.stop();
+  });
+
+  it('a receiver that hangs until its timeout holds up no other', async () => {
+    receiver = await startReceiver(200);
+    const hung = await startReceiver('hang');
+    h = await notifyHarness(target, {
+      webhooks: [
+        { name: 'hung', url: hung.url, secret: SECRET },
+        { name: 'ops', url: receiver.url, secret: SECRET },
+      ],
+      delivery: { timeout: '10s' },
+    });
+    for (const blade of ['b01', 'b02', 'b03']) await open(blade);
+    const run = h.notifier.runDue();
+    await until(() => receiver.delivered.length === 3, { what: 'the healthy receiver served' });
+    expect(hung.requests).toHaveLength(1);
+    h.clock.advance(10_000);
+    await run;
+    const [first] = await listDeliveries(h.store.db, { target: 'hung', status: ['pending'] });
+    expect(first).toBeDefined();
+    await hung.stop();
   });
 
   it('does not notify storm children unless the webhook asks for them', async () => {
