@@ -211,7 +211,8 @@ export class CollectorRuntime {
             db: this.store!.db,
             clock,
             config: config.notify,
-            contract,
+            // Read at each use: a contract reloaded into the runtime applies to the next notice.
+            contract: () => this.contract ?? contract,
             tickets: this.tickets!,
             logger: this.logger,
           });

@@ -21,7 +21,8 @@ export function registerRunCommand(program: Command, io: CliOutput = processOutp
       'after',
       '\nEnvironment: MQTT_URL (absent: embedded broker on MQTT_PORT, default 1883), DATABASE_URL\n' +
         '(absent: SQLite in DATA_DIR, default ./data), HTTP_PORT (default 8080), CONTRACT_FILE,\n' +
-        'MQTT_USERNAME, MQTT_PASSWORD, MQTT_CA_FILE, MQTT_CERT_FILE, MQTT_KEY_FILE, LOG_LEVEL, ...\n' +
+        'MQTT_USERNAME, MQTT_PASSWORD, MQTT_CA_FILE, MQTT_CERT_FILE, MQTT_KEY_FILE, LOG_LEVEL,\n' +
+        'DASHBOARD_URL, SMTP_HOST, SMTP_PORT, SMTP_TLS, SMTP_USER, SMTP_PASSWORD, SMTP_FROM, ...\n' +
         'See deploy/collector.example.yaml.',
     )
     .action(async (options: RunOptions) => {

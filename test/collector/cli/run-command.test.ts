@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -83,5 +83,41 @@ describe('bladeframe-collector run', () => {
     expect(await run.exited).toBe(2);
     expect(run.output.err).toMatch(/^ {2}http\.port: /m);
     expect(run.output.err).toMatch(/^ {2}fleet\.silentAfterIntervals: /m);
+  });
+
+  it('exits 2 when the notify rules ask for a list the contract does not have', async () => {
+    const dir = tempDir();
+    const config = join(dir, 'collector.yaml');
+    writeFileSync(
+      config,
+      [
+        'notify:',
+        '  smtp: { host: smtp.example.net, from: callhome@example.net }',
+        '  email:',
+        '    rules:',
+        '      - { events: [opened], to: [customer-engineer, finance-director] }',
+        '      - { events: [closed], to: [vp] }',
+        '',
+      ].join('\n'),
+    );
+    const contract = join(dir, 'contract.yaml');
+    const example = readFileSync(join(projectRoot(), 'deploy/contract.example.yaml'), 'utf8');
+    // The example contract with an empty V.P. list.
+    writeFileSync(contract, example.replace(/ {4}vp:\n {6}- \{[^}]*\}\n/, '    vp: []\n'));
+    let run = collector(['run', '--config', config], { DATA_DIR: join(dir, 'data') });
+    expect(await run.exited).toBe(2);
+    expect(run.output.err).toMatch(
+      /^ {2}notify\.email\.rules\.0\.to\.1: must be an email address or one of /m,
+    );
+
+    writeFileSync(config, readFileSync(config, 'utf8').replace(', finance-director', ''));
+    run = collector(['run', '--config', config], {
+      DATA_DIR: join(dir, 'data'),
+      CONTRACT_FILE: contract,
+    });
+    expect(await run.exited).toBe(2);
+    expect(run.output.err).toContain(
+      '  notify.email.rules.1.to.0: the contract has no escalation list with an email address for role vp (provider.escalationList.vp)',
+    );
   });
 });
