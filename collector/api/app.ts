@@ -1,3 +1,4 @@
+import websocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../shared/clock.js';
@@ -13,8 +14,10 @@ import healthRoutes, { type HealthSources } from './routes/healthz.js';
 import meRoutes from './routes/me.js';
 import notificationRoutes from './routes/notifications.js';
 import ticketActionRoutes from './routes/ticket-actions.js';
+import streamRoutes from './routes/stream.js';
 import ticketRoutes from './routes/tickets.js';
 import webRoutes, { type WebOptions } from './routes/web.js';
+import type { StreamHub } from './stream/stream-hub.js';
 
 export interface AppOptions {
   db: Kysely<Database>;
@@ -25,6 +28,8 @@ export interface AppOptions {
   tickets: TicketService;
   /** The notification worker: woken when a delivery is retried. */
   notifications?: { poke(): void };
+  /** The live stream; absent: no `/api/stream`. */
+  stream?: StreamHub;
   logger?: Logger;
   /** The dashboard at `/` (default: dist/web, built on demand from the sources); false: none. */
   web?: WebOptions | false;
@@ -47,6 +52,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   installErrorHandling(app);
   // Before any route: every route registered from here on gets its access guard.
   app.decorate('routeEntries', installAccessControl(app, options.auth));
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(healthRoutes, { db: options.db, sources: options.health });
   await app.register(meRoutes);
   await app.register(ticketRoutes, { tickets: options.tickets });
@@ -60,5 +66,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     poke: () => options.notifications?.poke(),
   });
   if (options.web !== false) await app.register(webRoutes, options.web ?? {});
+  if (options.stream) await app.register(streamRoutes, { hub: options.stream });
   return app;
 }

@@ -1,4 +1,5 @@
 import type { Insertable, Kysely } from 'kysely';
+import { appendActivity, type ActivityInput } from '../activity/activity-log.js';
 import type { Environment } from '../../shared/messages/birth.js';
 import type { ValidMessage } from '../ingest/decode.js';
 import type { Database } from '../store/schema.js';
@@ -175,6 +176,25 @@ export async function applyFleetMessages(
       .onConflict((oc) => oc.columns(['site_id', 'frame_id']).doUpdateSet({ last_seen_at: at }))
       .execute();
   }
+  const changes: ActivityInput[] = [];
+  for (const blade of touched.values()) {
+    const previous = existing.get(blade.blade_id)?.state ?? null;
+    if (blade.state === previous) continue;
+    changes.push({
+      type: 'blade.state',
+      at: blade.state_since,
+      data: {
+        bladeId: blade.blade_id,
+        siteId: blade.site_id,
+        frameId: blade.frame_id,
+        state: blade.state,
+        previous,
+        since: blade.state_since,
+      },
+    });
+  }
+  // The live stream's record of state changes commits with them.
+  await appendActivity(trx, changes);
   for (const blade of touched.values()) {
     const { blade_id: _id, first_seen_at: _first, ...changes } = blade;
     await trx

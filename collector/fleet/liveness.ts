@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { appendActivity, type ActivityInput } from '../activity/activity-log.js';
 import type { Clock, TimerHandle } from '../../shared/clock.js';
 import { formatDuration } from '../../shared/duration.js';
 import { silentLogger, type Logger } from '../../shared/logger.js';
@@ -143,25 +144,43 @@ export class LivenessMonitor {
     const { db } = this.options;
     const due = await db
       .selectFrom('blades')
-      .select(['blade_id', 'silent_deadline'])
+      .select(['blade_id', 'site_id', 'frame_id', 'silent_deadline'])
       .where('state', '=', 'online')
       .where('silent_deadline', '<=', iso(now))
       .execute();
     for (const blade of due) {
       const at = blade.silent_deadline!;
-      await db
-        .updateTable('blades')
-        .set((eb) => ({
-          state: 'silent',
-          state_since: at,
-          silent_deadline: null,
-          pending_since: eb.case().when('fault', 'is', null).then(at).else(null).end(),
-        }))
-        .where('blade_id', '=', blade.blade_id)
-        .where('state', '=', 'online')
-        .where('silent_deadline', '=', at)
-        .execute();
-      this.logger.info({ blade: blade.blade_id, since: at }, 'blade silent');
+      const changed = await db.transaction().execute(async (trx) => {
+        const result = await trx
+          .updateTable('blades')
+          .set((eb) => ({
+            state: 'silent',
+            state_since: at,
+            silent_deadline: null,
+            pending_since: eb.case().when('fault', 'is', null).then(at).else(null).end(),
+          }))
+          .where('blade_id', '=', blade.blade_id)
+          .where('state', '=', 'online')
+          .where('silent_deadline', '=', at)
+          .executeTakeFirst();
+        if (Number(result.numUpdatedRows) === 0) return false;
+        await appendActivity(trx, [
+          {
+            type: 'blade.state',
+            at,
+            data: {
+              bladeId: blade.blade_id,
+              siteId: blade.site_id,
+              frameId: blade.frame_id,
+              state: 'silent',
+              previous: 'online',
+              since: at,
+            },
+          },
+        ]);
+        return true;
+      });
+      if (changed) this.logger.info({ blade: blade.blade_id, since: at }, 'blade silent');
     }
   }
 
@@ -235,6 +254,9 @@ export class LivenessMonitor {
       .where('state', '=', 'silent')
       .executeTakeFirst();
     if (Number(frame.numUpdatedRows) > 0) {
+      await appendActivity(trx, [
+        frameState(blade.site_id, blade.frame_id, 'ok', 'silent', iso(now)),
+      ]);
       const members = await this.members(trx, blade.site_id, blade.frame_id);
       await this.record(
         trx,
@@ -310,6 +332,7 @@ export class LivenessMonitor {
         .where('state', '=', 'ok')
         .executeTakeFirst();
       if (Number(raised.numUpdatedRows) > 0) {
+        await appendActivity(trx, [frameState(site, frame, 'silent', 'ok', since)]);
         await this.record(
           trx,
           frameObservation(site, frame, members, 'active', since, iso(now), {}),
@@ -376,6 +399,20 @@ export class LivenessMonitor {
   private async record(trx: Trx, input: ObservationInput): Promise<void> {
     await this.options.tickets.recordObservation(input, trx);
   }
+}
+
+function frameState(
+  siteId: string,
+  frameId: string,
+  state: 'ok' | 'silent',
+  previous: 'ok' | 'silent',
+  since: string,
+): ActivityInput {
+  return {
+    type: 'frame.state',
+    at: since,
+    data: { siteId, frameId, state, previous, since },
+  };
 }
 
 function bladeObservation(

@@ -3,6 +3,7 @@
  * its own file and they are joined here. Timestamps are ISO-8601 UTC text in both dialects, so
  * they compare and sort the same on SQLite and PostgreSQL; JSON is stored as text.
  */
+import type { ActivityTables } from '../activity/tables.js';
 import type { AuthTables } from '../auth/tables.js';
 import type { FleetTables } from '../fleet/tables.js';
 import type { IngestTables } from '../ingest/tables.js';
@@ -10,4 +11,4 @@ import type { NotifyTables } from '../notify/tables.js';
 import type { TicketTables } from '../tickets/tables.js';
 
 export interface Database
-  extends AuthTables, TicketTables, IngestTables, FleetTables, NotifyTables {}
+  extends AuthTables, TicketTables, IngestTables, FleetTables, NotifyTables, ActivityTables {}

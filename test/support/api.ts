@@ -1,6 +1,8 @@
+import type { AddressInfo } from 'node:net';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp, type AppOptions } from '../../collector/api/app.js';
 import type { HealthSources } from '../../collector/api/routes/healthz.js';
+import { StreamHub, type StreamSettings } from '../../collector/api/stream/stream-hub.js';
 import { AuthService } from '../../collector/auth/auth-service.js';
 import { ROLES, type Role } from '../../collector/domain/ticket-events.js';
 import type { Store } from '../../collector/store/open-store.js';
@@ -21,6 +23,9 @@ export interface ApiHarness {
   tokens: Tokens;
   /** `inject` as the user of a role (or with no token at all). */
   as(role: Role | null, options: InjectOptions): Promise<LightMyRequestResponse>;
+  /** With `stream`: the hub, and the URL the app listens on. */
+  hub: StreamHub | undefined;
+  baseUrl: string;
   close(): Promise<void>;
 }
 
@@ -34,6 +39,8 @@ export async function apiHarness(
     start?: string;
     health?: Partial<HealthSources>;
     app?: Partial<AppOptions>;
+    /** Serve the live stream (settings over the defaults) and listen on a free port. */
+    stream?: Partial<StreamSettings>;
   } = {},
 ): Promise<ApiHarness> {
   const store = await target.open();
@@ -45,16 +52,38 @@ export async function apiHarness(
     const user = await auth.createUser({ name: role, role });
     tokens[role] = (await auth.issueToken(user.id)).token;
   }
+  const hub = options.stream
+    ? new StreamHub({
+        db: store.db,
+        dialect: store.dialect,
+        clock,
+        auth,
+        settings: options.stream,
+      })
+    : undefined;
+  if (hub) {
+    await hub.start();
+    tickets.onEvent(() => hub.poke());
+  }
   const app = await buildApp({
     db: store.db,
     clock,
     auth,
     tickets,
+    ...(hub ? { stream: hub } : {}),
     health: { store: { dialect: store.dialect, location: store.location }, ...options.health },
     ...options.app,
   });
   await app.ready();
+  let baseUrl = '';
+  if (hub) {
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const address = app.server.address() as AddressInfo;
+    baseUrl = `http://127.0.0.1:${address.port}`;
+  }
   return {
+    hub,
+    baseUrl,
     store,
     clock,
     auth,
@@ -70,6 +99,7 @@ export async function apiHarness(
         },
       }),
     async close() {
+      await hub?.stop();
       await app.close();
       await store.close();
     },

@@ -5,6 +5,7 @@ import { ingestMigration } from './0010_ingest.js';
 import { fleetMigration } from './0011_fleet.js';
 import { notifyMigration } from './0040_notify.js';
 import { notifyRetriesMigration } from './0041_notify_retries.js';
+import { activityMigration } from './0045_activity.js';
 
 /**
  * Every migration, in order. Names sort by their number prefix; each area adds its own file and
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '0011_fleet': fleetMigration,
   '0040_notify': notifyMigration,
   '0041_notify_retries': notifyRetriesMigration,
+  '0045_activity': activityMigration,
 };
