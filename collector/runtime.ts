@@ -21,6 +21,8 @@ import { TicketService } from './tickets/ticket-service.js';
 import { AuthService } from './auth/auth-service.js';
 import { Notifier } from './notify/notifier.js';
 import type { Mailer } from './notify/mailer.js';
+import { StreamHub } from './api/stream/stream-hub.js';
+import { VERSION } from '../shared/version.js';
 
 /** A part of the running collector: constructed cheaply, started and stopped in order. */
 export interface LifecycleModule {
@@ -57,6 +59,7 @@ export class CollectorRuntime {
   broker: EmbeddedBroker | undefined;
   tickets: TicketService | undefined;
   auth: AuthService | undefined;
+  stream: StreamHub | undefined;
   clockEngine: ClockEngine | undefined;
   /** Webhooks and email to support; its `mailer` sends other mail through the same queue. */
   notifier: Notifier | undefined;
@@ -167,6 +170,29 @@ export class CollectorRuntime {
         stop: async () => {},
       },
       {
+        // Before anything that writes, so the stream starts at a quiet end of the store.
+        name: 'stream',
+        start: async () => {
+          this.stream = new StreamHub({
+            db: this.store!.db,
+            dialect: this.store!.dialect,
+            clock,
+            auth: this.auth!,
+            logger: this.logger,
+            version: VERSION,
+            settings: {
+              pollIntervalMs: config.stream.pollInterval,
+              heartbeatMs: config.stream.heartbeat,
+              maxBufferedBytes: config.stream.maxBufferedBytes,
+            },
+          });
+          await this.stream.start();
+        },
+        stop: async () => {
+          await this.stream?.stop();
+        },
+      },
+      {
         name: 'broker',
         start: async () => {
           if (!embedded) return;
@@ -193,6 +219,7 @@ export class CollectorRuntime {
             rules: loadRules(config.classification.rulesFile),
             settings: { storm: config.tickets.storm },
           });
+          this.tickets.onEvent(() => this.stream?.poke());
           this.clockEngine = new ClockEngine({
             tickets: this.tickets,
             logger: this.logger,
@@ -261,6 +288,7 @@ export class CollectorRuntime {
             auth: this.auth!,
             tickets: this.tickets!,
             notifications: { poke: () => this.notifier?.worker.poke() },
+            stream: this.stream!,
             logger: this.logger,
             health: {
               store: { dialect: this.store!.dialect, location: this.store!.location },
@@ -272,6 +300,8 @@ export class CollectorRuntime {
           await this.app.listen({ host: config.http.host, port: config.http.port });
         },
         stop: async () => {
+          // Stream clients are told to come back (1001, resume by id) before the server goes.
+          await this.stream?.stop();
           await this.app?.close();
         },
       },
@@ -295,6 +325,7 @@ export class CollectorRuntime {
             maxBatch: Math.min(config.ingest.maxBatch, config.mqtt.receiveMaximum),
             maxPending: config.ingest.maxPending,
             onCommitted: (outcome) => {
+              this.stream?.poke();
               if (outcome.livenessChanged) this.liveness?.poke();
             },
           });

@@ -128,6 +128,21 @@ export const collectorConfigSchema = z.object({
         .describe('How often the clock engine looks for work other collectors scheduled'),
     })
     .prefault({}),
+  stream: z
+    .object({
+      pollInterval: duration
+        .default(500)
+        .describe('How often the live stream reads the store for what other collectors wrote'),
+      heartbeat: duration
+        .default(15_000)
+        .describe('Ping interval; a client that misses a pong is dropped at the next'),
+      maxBufferedBytes: z
+        .int()
+        .min(64 * 1024)
+        .default(4 * 1024 * 1024)
+        .describe('Unsent bytes a live client may hold before it is dropped (it resumes by id)'),
+    })
+    .prefault({}),
   auth: z
     .object({
       adminToken: text

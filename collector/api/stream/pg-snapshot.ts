@@ -17,7 +17,7 @@ export function parseSnapshot(text: string): PgSnapshot {
   };
 }
 
-export async function currentSnapshot(db: Kysely<unknown>): Promise<PgSnapshot> {
+export async function currentSnapshot<DB>(db: Kysely<DB>): Promise<PgSnapshot> {
   const { rows } = await sql<{ s: string }>`select pg_current_snapshot()::text as s`.execute(db);
   return parseSnapshot(rows[0]!.s);
 }

@@ -90,7 +90,7 @@ export class StreamHub implements ClientHost {
     this.settings = { ...DEFAULT_STREAM_SETTINGS, ...options.settings };
     this.logger = (options.logger ?? silentLogger).child({ module: 'stream' });
     const common = {
-      db: options.db as Kysely<unknown>,
+      db: options.db,
       dialect: options.dialect,
       clock: options.clock,
       logger: this.logger,

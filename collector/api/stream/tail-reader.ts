@@ -2,11 +2,12 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../../../shared/clock.js';
 import type { Logger } from '../../../shared/logger.js';
 import type { DialectName } from '../../store/dialect.js';
+import type { Database } from '../../store/schema.js';
 import { allFinished, currentSnapshot, type PgSnapshot } from './pg-snapshot.js';
 
 export interface TailReaderOptions<R extends { id: number }> {
   name: string;
-  db: Kysely<unknown>;
+  db: Kysely<Database>;
   dialect: DialectName;
   clock: Clock;
   logger: Logger;

@@ -128,7 +128,7 @@ describe.each(storeTargets)('live stream on $name', (target) => {
   it('catches up a client that reconnects with the last id it saw, then goes live', async () => {
     const first = await live();
     const a = await fault('b1');
-    await first.waitFor((m) => ticketEvents(first).length === 1, 'first event');
+    await first.waitFor(() => ticketEvents(first).length === 1, 'first event');
     const seen = first.lastId();
     await first.close();
 
