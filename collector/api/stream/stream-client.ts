@@ -9,7 +9,7 @@ export const CLOSE = {
   /** The server is going away (restart): reconnect with the last id. */
   goingAway: 1001,
   /** The token was revoked, expired or its user disabled while connected. */
-  unauthenticated: 4001,
+  unauthenticated: 4401,
   /** A malformed `resume` message. */
   badRequest: 4400,
   /** The client fell too far behind: reconnect with `?since=<last id>`. */

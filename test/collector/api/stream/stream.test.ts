@@ -240,7 +240,7 @@ describe.each(storeTargets)('live stream on $name', (target) => {
     await h.auth.revokeToken(record.id);
     h.clock.advance(15_000);
     await until(() => client.closed, { what: 'close' });
-    expect(client.closed).toEqual({ code: 4001, reason: 'token no longer valid' });
+    expect(client.closed).toEqual({ code: 4401, reason: 'token no longer valid' });
   });
 
   it('drops a client that answers no ping', async () => {
