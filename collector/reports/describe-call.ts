@@ -70,7 +70,7 @@ export function describeResolution(
   }
   if (view.resolution) parts.push(`${view.resolution.replace(/\.$/, '')}.`);
   if (view.consent) {
-    parts.push(`Closed with the written consent of ${view.consent.by}: "${view.consent.text}".`);
+    parts.push(`Closed with the written consent of ${view.consent.by}: "${view.consent.text}"`);
   }
   return parts.length > 0 ? parts.join(' ') : null;
 }

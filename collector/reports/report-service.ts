@@ -5,7 +5,7 @@ import { BladeframeError } from '../../shared/errors.js';
 import { BusinessCalendar } from '../sla/calendar.js';
 import type { SpareShortfall } from '../spares/spare-stock.js';
 import type { Database } from '../store/schema.js';
-import { logsActiveIn, logsInRange } from './call-logs.js';
+import { featureRequestLogs, logsActiveIn, logsInRange } from './call-logs.js';
 import { buildDailyReport, type DailyReport } from './daily-report.js';
 import {
   buildMonthlyReport,
@@ -13,7 +13,8 @@ import {
   type MonthlyReport,
   type SiteSlrRow,
 } from './monthly-report.js';
-import { dayPeriod, monthOf, monthPeriod, type Period } from './period.js';
+import { dayPeriod, monthOf, monthPeriod, weekPeriod, type Period } from './period.js';
+import { buildRequirementsReport, type RequirementsReport } from './requirements.js';
 import { judgeCall, siteSlr, type SiteSlr, type SlrContext } from './slr.js';
 import { computeTerm, type Term } from './term.js';
 
@@ -102,6 +103,7 @@ export class ReportService {
     this.checkSite(siteId);
     const asOf = this.clock.now();
     const period = monthPeriod(month, this.zone);
+    this.notFuture(period, month, 'month');
     const memo = new Map<string, SiteSlr[]>();
     const term = await this.termWith(asOf, memo);
     return buildMonthlyReport({
@@ -117,11 +119,7 @@ export class ReportService {
   async daily(date: string): Promise<DailyReport> {
     const period = dayPeriod(date, this.zone);
     const generatedAt = this.clock.now();
-    if (period.start.getTime() > generatedAt.getTime()) {
-      throw new BladeframeError('BF_BAD_REQUEST', `${date} has not begun`, [
-        `date: ${date} is in the future`,
-      ]);
-    }
+    this.notFuture(period, date, 'date');
     const asOf = new Date(Math.min(period.end.getTime(), generatedAt.getTime()));
     return buildDailyReport({
       contract: this.contract,
@@ -131,6 +129,27 @@ export class ReportService {
       logs: await logsActiveIn(this.db, period.start, period.end),
       spares: this.spares ? await this.spares.shortfallsAt(asOf) : [],
     });
+  }
+
+  /** The product requirements matrix and the week's review list (`YYYY-Www`). */
+  async requirements(week: string): Promise<RequirementsReport> {
+    const period = weekPeriod(week, this.zone);
+    const generatedAt = this.clock.now();
+    this.notFuture(period, week, 'week');
+    return buildRequirementsReport({
+      contract: this.contract,
+      calendar: this.calendar,
+      period,
+      generatedAt,
+      logs: await featureRequestLogs(this.db, period.end),
+    });
+  }
+
+  private notFuture(period: Period, label: string, field: string): void {
+    if (period.start.getTime() <= this.clock.now().getTime()) return;
+    throw new BladeframeError('BF_BAD_REQUEST', `${label} has not begun`, [
+      `${field}: ${label} is in the future`,
+    ]);
   }
 
   private checkSite(siteId: string | undefined): void {

@@ -8,8 +8,13 @@ import { judgeCall, siteSlr } from '../../../collector/reports/slr.js';
 import { computeTerm } from '../../../collector/reports/term.js';
 import { BusinessCalendar } from '../../../collector/sla/calendar.js';
 import { computeStock, shortfallsOf } from '../../../collector/spares/spare-stock.js';
+import {
+  buildRequirementsReport,
+  type RequirementsReport,
+} from '../../../collector/reports/requirements.js';
+import { weekPeriod } from '../../../collector/reports/period.js';
 import { march2026Logs } from './march-2026.js';
-import { reportContract, slrContext } from './support.js';
+import { Call, reportContract, slrContext } from './support.js';
 
 const NY = 'America/New_York';
 
@@ -63,5 +68,55 @@ export function march5Report(): DailyReport {
     generatedAt: new Date('2026-03-06T12:00:00Z'),
     logs,
     spares: shortfallsOf(computeStock(contract, dispatches, [], period.end)),
+  });
+}
+
+/** Feature requests around ISO week 2026-W11 (Monday 9 to Sunday 15 March 2026). */
+export function featureRequests(): Call[] {
+  const request = (id: string, at: string, summary: string, contact: string, site = 'nj1') =>
+    new Call({
+      id,
+      severity: 5,
+      detectedAt: at,
+      site,
+      source: 'customer',
+      signal: 'feature.request',
+      domain: 'undetermined',
+      summary,
+      contact,
+    });
+  return [
+    request('21', '2026-02-20T15:00:00Z', 'Export the SLR as CSV', 'Dana Whitfield')
+      .responded('2026-02-23T14:00:00Z')
+      .fixed('2026-03-04T15:00:00Z', 'Shipped in 5.1.2')
+      .closed('2026-03-05T15:00:00Z', 'Dana Whitfield'),
+    request(
+      '22',
+      '2026-03-02T16:00:00Z',
+      'Per-blade power capping from the console',
+      'Marcus Oyelaran',
+    )
+      .responded('2026-03-03T14:00:00Z')
+      .note('2026-03-06T15:00:00Z', 'Accepted for PAN Manager 6.1'),
+    request(
+      '23',
+      '2026-03-10T13:30:00Z',
+      'SNMP traps for frame fan faults',
+      'Tomás Ferreira',
+      'ny2',
+    ),
+    request('24', '2026-03-16T13:00:00Z', 'Dark mode', 'Priya Raman'),
+  ];
+}
+
+/** The review list of 2026-W11, generated on Monday 16 March at 09:00 EDT. */
+export function week11Report(): RequirementsReport {
+  const contract = reportContract();
+  return buildRequirementsReport({
+    contract,
+    calendar: new BusinessCalendar(contract.businessHours),
+    period: weekPeriod('2026-W11', NY),
+    generatedAt: new Date('2026-03-16T13:00:00Z'),
+    logs: featureRequests().map((c) => c.events),
   });
 }

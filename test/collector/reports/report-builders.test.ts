@@ -25,7 +25,7 @@ describe('the monthly report of March 2026', () => {
       fixedAt: '2026-03-02T20:00:00.000Z',
       closedAt: '2026-03-03T15:00:00.000Z',
       resolution:
-        'Reseated the DIMM; errors stopped. Closed with the written consent of Priya Raman: "Confirmed fixed, close it.".',
+        'Reseated the DIMM; errors stopped. Closed with the written consent of Priya Raman: "Confirmed fixed, close it."',
     });
     expect(one.description).toBe(
       'Uncorrectable ECC error on CPU0_DIMM_A1. Signal memory.ecc.uncorrectable on nj1/f1/b01 dimm mc0/csrow0 (CPU0_DIMM_A1). An uncorrectable memory error stops the blade.',

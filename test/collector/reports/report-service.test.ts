@@ -100,7 +100,7 @@ describe.each(storeTargets)('reports from the $name store', (target) => {
       description: 'Blade b04 reboots under load. Reported by the customer on nj1.',
     });
     expect(first.resolution).toBe(
-      'BIOS updated to 2.14. Closed with the written consent of Dana Whitfield: "Fixed, thank you.".',
+      'BIOS updated to 2.14. Closed with the written consent of Dana Whitfield: "Fixed, thank you."',
     );
     expect(report.missed).toEqual([
       expect.objectContaining({

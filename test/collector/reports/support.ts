@@ -73,6 +73,9 @@ export interface CallOptions {
   summary?: string;
   contact?: string | null;
   parentId?: string | null;
+  /** A call placed by the customer (feature requests are). */
+  source?: 'call-home' | 'customer';
+  signal?: string;
 }
 
 /** A ticket's event log, written the way the ticket service writes it. */
@@ -88,8 +91,8 @@ export class Call {
       actor: { kind: 'system', id: 'collector' },
       type: 'opened',
       data: {
-        source: 'call-home',
-        signal: options.test ? 'test.call' : 'memory.ecc.uncorrectable',
+        source: options.source ?? 'call-home',
+        signal: options.signal ?? (options.test ? 'test.call' : 'memory.ecc.uncorrectable'),
         component: { kind: 'dimm', id: 'mc0/csrow0', location: 'CPU0_DIMM_A1' },
         evidence: {},
         summary: options.summary ?? 'Uncorrectable ECC error on CPU0_DIMM_A1',
@@ -147,6 +150,9 @@ export class Call {
   }
   raised(at: string, from: Severity, to: Severity): this {
     return this.add('severity-raised', at, { from, to, reason: 'customer impact' });
+  }
+  note(at: string, text: string): this {
+    return this.add('note', at, { text });
   }
   fixed(at: string, resolution = 'Replaced the DIMM'): this {
     return this.add('fixed', at, { resolution });
