@@ -8,7 +8,19 @@ import type { AuthTables } from '../auth/tables.js';
 import type { FleetTables } from '../fleet/tables.js';
 import type { IngestTables } from '../ingest/tables.js';
 import type { NotifyTables } from '../notify/tables.js';
+import type { ReleaseTables } from '../releases/tables.js';
+import type { ReportTables } from '../reports/tables.js';
+import type { SpareTables } from '../spares/tables.js';
 import type { TicketTables } from '../tickets/tables.js';
 
 export interface Database
-  extends AuthTables, TicketTables, IngestTables, FleetTables, NotifyTables, ActivityTables {}
+  extends
+    AuthTables,
+    TicketTables,
+    IngestTables,
+    FleetTables,
+    NotifyTables,
+    ActivityTables,
+    ReportTables,
+    SpareTables,
+    ReleaseTables {}

@@ -6,6 +6,7 @@ import { fleetMigration } from './0011_fleet.js';
 import { notifyMigration } from './0040_notify.js';
 import { notifyRetriesMigration } from './0041_notify_retries.js';
 import { activityMigration } from './0045_activity.js';
+import { reportsMigration } from './0050_reports.js';
 
 /**
  * Every migration, in order. Names sort by their number prefix; each area adds its own file and
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '0040_notify': notifyMigration,
   '0041_notify_retries': notifyRetriesMigration,
   '0045_activity': activityMigration,
+  '0050_reports': reportsMigration,
 };
