@@ -13,7 +13,16 @@ import {
   type MonthlyReport,
   type SiteSlrRow,
 } from './monthly-report.js';
-import { dayPeriod, monthOf, monthPeriod, weekPeriod, type Period } from './period.js';
+import {
+  addMonths,
+  dateOf,
+  dayPeriod,
+  monthOf,
+  monthPeriod,
+  weekOf,
+  weekPeriod,
+  type Period,
+} from './period.js';
 import { buildRequirementsReport, type RequirementsReport } from './requirements.js';
 import { judgeCall, siteSlr, type SiteSlr, type SlrContext } from './slr.js';
 import { computeTerm, type Term } from './term.js';
@@ -57,6 +66,19 @@ export class ReportService {
   /** The current month in the contract's zone. */
   currentMonth(): string {
     return monthOf(this.clock.now(), this.zone);
+  }
+
+  /** Today's date in the contract's zone. */
+  today(): string {
+    return dateOf(this.clock.now(), this.zone);
+  }
+
+  previousMonth(): string {
+    return addMonths(this.currentMonth(), -1);
+  }
+
+  currentWeek(): string {
+    return weekOf(this.clock.now(), this.zone);
   }
 
   monthPeriod(month: string): Period {
