@@ -20,6 +20,10 @@ import { ClockEngine } from './tickets/clock-engine.js';
 import { TicketService } from './tickets/ticket-service.js';
 import { AuthService } from './auth/auth-service.js';
 import { Notifier } from './notify/notifier.js';
+import { ReleaseNotices } from './releases/release-notices.js';
+import { ReportScheduler } from './reports/report-scheduler.js';
+import { ReportService } from './reports/report-service.js';
+import { SparesService } from './spares/spares-service.js';
 import type { Mailer } from './notify/mailer.js';
 import { StreamHub } from './api/stream/stream-hub.js';
 import { VERSION } from '../shared/version.js';
@@ -64,6 +68,11 @@ export class CollectorRuntime {
   /** Webhooks and email to support; its `mailer` sends other mail through the same queue. */
   notifier: Notifier | undefined;
   liveness: LivenessMonitor | undefined;
+  /** Contract reporting: SLR and reports, their scheduled delivery, spare parts, releases. */
+  reports: ReportService | undefined;
+  reportScheduler: ReportScheduler | undefined;
+  spares: SparesService | undefined;
+  releaseNotices: ReleaseNotices | undefined;
   pipeline: IngestPipeline | undefined;
   ingest: MqttIngest | undefined;
   app: FastifyInstance | undefined;
@@ -250,6 +259,43 @@ export class CollectorRuntime {
         },
       },
       {
+        name: 'reports',
+        start: async () => {
+          const db = this.store!.db;
+          const mailer = this.notifier?.mailer;
+          this.spares = new SparesService({
+            db,
+            contract,
+            clock,
+            tickets: this.tickets,
+            logger: this.logger,
+          });
+          await this.spares.start();
+          this.reports = new ReportService({ db, contract, clock, spares: this.spares });
+          this.reportScheduler = new ReportScheduler({
+            db,
+            reports: this.reports,
+            clock,
+            mailer,
+            logger: this.logger,
+          });
+          await this.reportScheduler.start();
+          this.releaseNotices = new ReleaseNotices({
+            db,
+            contract,
+            clock,
+            mailer,
+            logger: this.logger,
+          });
+          await this.releaseNotices.start();
+        },
+        stop: async () => {
+          await this.releaseNotices?.stop();
+          await this.reportScheduler?.stop();
+          await this.spares?.stop();
+        },
+      },
+      {
         name: 'fleet',
         start: async () => {
           this.liveness = new LivenessMonitor({
@@ -289,6 +335,12 @@ export class CollectorRuntime {
             tickets: this.tickets!,
             notifications: { poke: () => this.notifier?.worker.poke() },
             stream: this.stream!,
+            reporting: {
+              reports: this.reports!,
+              scheduler: this.reportScheduler,
+              spares: this.spares,
+              releases: this.releaseNotices,
+            },
             logger: this.logger,
             health: {
               store: { dialect: this.store!.dialect, location: this.store!.location },

@@ -4,6 +4,10 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../../shared/clock.js';
 import { silentLogger, type Logger } from '../../shared/logger.js';
 import type { AuthService } from '../auth/auth-service.js';
+import type { ReleaseNotices } from '../releases/release-notices.js';
+import type { ReportScheduler } from '../reports/report-scheduler.js';
+import type { ReportService } from '../reports/report-service.js';
+import type { SparesService } from '../spares/spares-service.js';
 import type { Database } from '../store/schema.js';
 import type { TicketService } from '../tickets/ticket-service.js';
 import { installAccessControl, type RouteEntry } from './access.js';
@@ -13,6 +17,9 @@ import deadLetterRoutes from './routes/dead-letters.js';
 import healthRoutes, { type HealthSources } from './routes/healthz.js';
 import meRoutes from './routes/me.js';
 import notificationRoutes from './routes/notifications.js';
+import releaseRoutes from './routes/releases.js';
+import reportRoutes from './routes/reports.js';
+import spareRoutes from './routes/spares.js';
 import ticketActionRoutes from './routes/ticket-actions.js';
 import streamRoutes from './routes/stream.js';
 import ticketRoutes from './routes/tickets.js';
@@ -31,6 +38,13 @@ export interface AppOptions {
   /** The live stream; absent: no `/api/stream`. */
   stream?: StreamHub;
   logger?: Logger;
+  /** Contract reporting: SLR, reports, spare parts, releases (each route group when given). */
+  reporting?: {
+    reports: ReportService;
+    scheduler?: ReportScheduler | undefined;
+    spares?: SparesService | undefined;
+    releases?: ReleaseNotices | undefined;
+  };
   /** The dashboard at `/` (default: dist/web, built on demand from the sources); false: none. */
   web?: WebOptions | false;
 }
@@ -65,6 +79,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     auth: options.auth,
     poke: () => options.notifications?.poke(),
   });
+  const reporting = options.reporting;
+  if (reporting) {
+    await app.register(reportRoutes, {
+      reports: reporting.reports,
+      scheduler: reporting.scheduler,
+    });
+    if (reporting.spares) await app.register(spareRoutes, { spares: reporting.spares });
+    if (reporting.releases) await app.register(releaseRoutes, { releases: reporting.releases });
+  }
   if (options.web !== false) await app.register(webRoutes, options.web ?? {});
   if (options.stream) await app.register(streamRoutes, { hub: options.stream });
   return app;

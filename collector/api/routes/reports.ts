@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { ReportScheduler } from '../../reports/report-scheduler.js';
 import type { ReportService } from '../../reports/report-service.js';
@@ -49,11 +49,7 @@ const reportRoutes: FastifyPluginAsync<ReportRoutesOptions> = async (
   app,
   { reports, scheduler },
 ) => {
-  const send = (
-    report: AnyReport,
-    fmt: string | undefined,
-    reply: import('fastify').FastifyReply,
-  ) => {
+  const send = (report: AnyReport, fmt: string | undefined, reply: FastifyReply) => {
     const f = parseFormat(fmt);
     if (f === 'json') return report;
     const rendered = renderReport(report, f);
