@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { VERSION } from '../shared/version.js';
+import { registerReportCommand } from './cli/report-command.js';
 import { registerRunCommand } from './cli/run-command.js';
 import { registerSlaCommands } from './cli/sla-commands.js';
 
@@ -9,4 +10,5 @@ const program = new Command('bladeframe-collector')
 
 registerRunCommand(program);
 registerSlaCommands(program);
+registerReportCommand(program);
 await program.parseAsync(process.argv);

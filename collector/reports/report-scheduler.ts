@@ -123,6 +123,7 @@ export class ReportScheduler {
     const rows = await this.db
       .selectFrom('report_deliveries')
       .select(['report_key', 'kind', 'period', 'status', 'recipients', 'mail_key', 'created_at'])
+      .where('kind', '!=', 'schedule')
       .orderBy('id', 'desc')
       .limit(limit)
       .execute();
@@ -139,14 +140,67 @@ export class ReportScheduler {
 
   /** Sends every report due by now and not yet delivered; returns what it recorded. */
   async runDue(): Promise<ReportDelivery[]> {
+    const since = await this.scheduleStart();
     const done: ReportDelivery[] = [];
     const record = (d: ReportDelivery | null) => void (d && done.push(d));
-    for (const day of await this.dueDays()) record(await this.deliverDaily(day));
-    for (const month of this.dueMonths()) {
-      for (const d of await this.deliverMonthly(month)) record(d);
+    const after = (due: Date) => due.getTime() > since.getTime();
+    for (const day of await this.dueDays()) {
+      if (after(localInstant(minusDays(day, -1), this.contract.reports.daily.sendAt, this.zone))) {
+        record(await this.deliverDaily(day));
+      }
     }
-    for (const week of await this.dueWeeks()) record(await this.deliverRequirements(week));
+    for (const month of this.dueMonths()) {
+      if (after(this.monthlyDue(month))) {
+        for (const d of await this.deliverMonthly(month)) record(d);
+      }
+    }
+    for (const week of await this.dueWeeks()) {
+      if (after(this.reviewDue(week))) record(await this.deliverRequirements(week));
+    }
     return done;
+  }
+
+  /**
+   * When the schedule began: the first start of a scheduler on this store (recorded once). A
+   * report that fell due before it is not sent after the fact; it can be read from the API.
+   */
+  private async scheduleStart(): Promise<Date> {
+    await this.db
+      .insertInto('report_deliveries')
+      .values({
+        report_key: 'schedule:start',
+        kind: 'schedule',
+        period: '',
+        status: 'started',
+        recipients: '[]',
+        content: null,
+        mail_key: null,
+        created_at: this.clock.now().toISOString(),
+      })
+      .onConflict((oc) => oc.column('report_key').doNothing())
+      .execute();
+    const row = await this.db
+      .selectFrom('report_deliveries')
+      .select('created_at')
+      .where('report_key', '=', 'schedule:start')
+      .executeTakeFirstOrThrow();
+    return new Date(row.created_at);
+  }
+
+  /** When a month's report first falls due. */
+  private monthlyDue(month: string): Date {
+    const { dayOfMonth, sendAt } = this.contract.reports.monthly;
+    const day = `${addMonths(month, 1)}-${String(dayOfMonth).padStart(2, '0')}`;
+    return localInstant(day, sendAt, this.zone);
+  }
+
+  /** When a week's requirements review falls due: its review day of the following week. */
+  private reviewDue(week: string): Date {
+    const { weekday, sendAt } = this.contract.reports.requirements;
+    const day = DateTime.fromISO(`${week}-${weekday}`, { zone: this.zone })
+      .plus({ weeks: 1 })
+      .toISODate()!;
+    return localInstant(day, sendAt, this.zone);
   }
 
   private async delivered(key: string): Promise<boolean> {
@@ -158,32 +212,17 @@ export class ReportScheduler {
     return row !== undefined;
   }
 
-  private async latestPeriod(kind: string): Promise<string | null> {
-    const row = await this.db
-      .selectFrom('report_deliveries')
-      .select('period')
-      .where('kind', '=', kind)
-      .orderBy('period', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    return row?.period ?? null;
-  }
-
   /**
-   * Days whose report is due: each day's report is due the next day at `daily.sendAt`. After an
-   * outage, missed days are caught up (at most `catchUpDays`); the first run sends only the last.
+   * Days whose report is due by now: each day's report is due the next day at `daily.sendAt`.
+   * After an outage the missed ones are caught up, at most `catchUpDays` of them.
    */
   private async dueDays(): Promise<string[]> {
     const now = this.clock.now();
     const today = dateOf(now, this.zone);
     const sendAt = this.contract.reports.daily.sendAt;
     const last = minusDays(today, now >= localInstant(today, sendAt, this.zone) ? 1 : 2);
-    const latest = await this.latestPeriod('daily');
-    const earliest = minusDays(last, this.catchUpDays - 1);
-    let first = latest === null ? last : minusDays(latest, -1);
-    if (first < earliest) first = earliest;
     const days: string[] = [];
-    for (let d = first; d <= last; d = minusDays(d, -1)) {
+    for (let d = minusDays(last, this.catchUpDays - 1); d <= last; d = minusDays(d, -1)) {
       if (d >= this.contract.startsOn) days.push(d);
     }
     return days;
