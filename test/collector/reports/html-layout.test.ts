@@ -53,14 +53,12 @@ describe.skipIf(browserMissing !== undefined)('the HTML reports in Chromium', ()
       expect(box.width).toBeGreaterThan(width * 0.8);
       expect(box.height).toBeGreaterThan(80);
       // Two bars, as long as the percentages (75 % and 50 %), the one below the threshold red.
-      const bars = await page
-        .locator('svg.slr-chart rect.bar')
-        .evaluateAll((rects) =>
-          rects.map((r) => ({
-            width: r.getBoundingClientRect().width,
-            fill: r.getAttribute('fill'),
-          })),
-        );
+      const bars = await page.locator('svg.slr-chart rect.bar').evaluateAll((rects) =>
+        rects.map((r) => ({
+          width: r.getBoundingClientRect().width,
+          fill: r.getAttribute('fill'),
+        })),
+      );
       expect(bars.map((b) => b.fill)).toEqual(['#12b76a', '#d92d20']);
       expect(bars[0]!.width / bars[1]!.width).toBeCloseTo(1.5, 1);
       const threshold = (await page.locator('svg.slr-chart line.threshold').boundingBox())!;
