@@ -270,6 +270,8 @@ export class CollectorRuntime {
             tickets: this.tickets,
             logger: this.logger,
           });
+          // Alerts go to the activity log with their record; the stream serves them at once.
+          this.spares.onAlert(() => this.stream?.poke());
           await this.spares.start();
           this.reports = new ReportService({ db, contract, clock, spares: this.spares });
           this.reportScheduler = new ReportScheduler({
@@ -287,6 +289,7 @@ export class CollectorRuntime {
             mailer,
             logger: this.logger,
           });
+          this.releaseNotices.onAlert(() => this.stream?.poke());
           await this.releaseNotices.start();
         },
         stop: async () => {

@@ -3,7 +3,13 @@ import type { Clock, TimerHandle } from '../../shared/clock.js';
 import type { Contract, ContractContact } from '../../shared/config/contract.js';
 import { silentLogger, type Logger } from '../../shared/logger.js';
 import type { Mailer } from '../notify/mailer.js';
-import { AlertEmitter, type AlertListener, type SiteAlert } from '../reports/alerts.js';
+import { appendActivity } from '../activity/activity-log.js';
+import {
+  AlertEmitter,
+  alertActivity,
+  type AlertListener,
+  type SiteAlert,
+} from '../reports/alerts.js';
 import { dateOf } from '../reports/period.js';
 import { nextLocalTime } from '../reports/schedule.js';
 import type { Database } from '../store/schema.js';
@@ -178,40 +184,47 @@ export class ReleaseNotices {
       const key = releaseKey(release);
       if (!due || release.blades.length === 0 || recorded.has(key)) continue;
       const recipients = this.recipients();
-      const inserted = await this.db
-        .insertInto('release_notices')
-        .values({
-          release_key: key,
-          product: release.product,
-          version: release.version,
-          end_of_support: release.endOfSupportOn,
-          blades: JSON.stringify(release.blades),
-          recipients: JSON.stringify(recipients),
-          late: release.phase === 'notice-late' ? 1 : 0,
-          recorded_at: now,
-          mailed_at: null,
-          mail_key: null,
-        })
-        .onConflict((oc) => oc.column('release_key').doNothing())
-        .returning('id')
-        .executeTakeFirst();
-      if (!inserted) continue;
+      const late = release.phase === 'notice-late';
+      const alert = await this.db.transaction().execute(async (tx) => {
+        const inserted = await tx
+          .insertInto('release_notices')
+          .values({
+            release_key: key,
+            product: release.product,
+            version: release.version,
+            end_of_support: release.endOfSupportOn,
+            blades: JSON.stringify(release.blades),
+            recipients: JSON.stringify(recipients),
+            late: late ? 1 : 0,
+            recorded_at: now,
+            mailed_at: null,
+            mail_key: null,
+          })
+          .onConflict((oc) => oc.column('release_key').doNothing())
+          .returning('id')
+          .executeTakeFirst();
+        if (!inserted) return null;
+        const notice: SiteAlert = {
+          kind: 'release.end-of-support',
+          severity: late ? 'critical' : 'warning',
+          siteId: null,
+          at: now,
+          message: `${release.name} reaches its end of support on ${release.endOfSupportOn}; ${release.blades.length} blade(s) still run it`,
+          data: {
+            release: key,
+            endOfSupportOn: release.endOfSupportOn,
+            blades: release.blades.map((b) => b.bladeId),
+            late,
+          },
+        };
+        await appendActivity(tx, [alertActivity(notice)]);
+        return notice;
+      });
+      if (!alert) continue;
       this.logger.info(
-        { release: key, blades: release.blades.length, late: release.phase === 'notice-late' },
+        { release: key, blades: release.blades.length, late },
         'end-of-support notice recorded',
       );
-      const alert: SiteAlert = {
-        kind: 'release-end-of-support',
-        siteId: null,
-        at: now,
-        message: `${release.name} reaches its end of support on ${release.endOfSupportOn}; ${release.blades.length} blade(s) still run it`,
-        data: {
-          release: key,
-          endOfSupportOn: release.endOfSupportOn,
-          blades: release.blades.map((b) => b.bladeId),
-          late: release.phase === 'notice-late',
-        },
-      };
       this.alerts.emit(alert);
     }
     await this.mailPending();

@@ -4,7 +4,13 @@ import type { Contract } from '../../shared/config/contract.js';
 import { BladeframeError } from '../../shared/errors.js';
 import { silentLogger, type Logger } from '../../shared/logger.js';
 import type { AnyTicketEvent } from '../domain/ticket-events.js';
-import { AlertEmitter, type AlertListener, type SiteAlert } from '../reports/alerts.js';
+import { appendActivity } from '../activity/activity-log.js';
+import {
+  AlertEmitter,
+  alertActivity,
+  type AlertListener,
+  type SiteAlert,
+} from '../reports/alerts.js';
 import type { Database } from '../store/schema.js';
 import {
   computeStock,
@@ -282,47 +288,61 @@ export class SparesService {
     const raised: SiteAlert[] = [];
     for (const [siteId, s] of short) {
       if (openSites.has(siteId)) continue;
-      const inserted = await this.db
-        .insertInto('spare_alerts')
-        .values({
-          site_id: siteId,
-          open_site: siteId,
-          raised_at: now,
-          below_since: s.belowSince,
-          missing: JSON.stringify(s.missing),
-          reason: s.reason,
-          cleared_at: null,
-        })
-        .onConflict((oc) => oc.column('open_site').doNothing())
-        .returning('id')
-        .executeTakeFirst();
-      if (!inserted) continue;
-      this.logger.warn({ siteId, reason: s.reason }, 'site below one full spare set');
-      raised.push({
-        kind: 'spares-below-one-set',
-        siteId,
-        at: now,
-        message: `${siteId} (${s.siteName}) is below one full set of replacement parts: ${s.reason}`,
-        data: { alertId: String(inserted.id), belowSince: s.belowSince, missing: s.missing },
+      const alert = await this.db.transaction().execute(async (tx) => {
+        const inserted = await tx
+          .insertInto('spare_alerts')
+          .values({
+            site_id: siteId,
+            open_site: siteId,
+            raised_at: now,
+            below_since: s.belowSince,
+            missing: JSON.stringify(s.missing),
+            reason: s.reason,
+            cleared_at: null,
+          })
+          .onConflict((oc) => oc.column('open_site').doNothing())
+          .returning('id')
+          .executeTakeFirst();
+        if (!inserted) return null;
+        const raisedAlert: SiteAlert = {
+          kind: 'spares.below-one-set',
+          severity: 'warning',
+          siteId,
+          at: now,
+          message: `${siteId} (${s.siteName}) is below one full set of replacement parts: ${s.reason}`,
+          data: { alertId: String(inserted.id), belowSince: s.belowSince, missing: s.missing },
+        };
+        await appendActivity(tx, [alertActivity(raisedAlert)]);
+        return raisedAlert;
       });
+      if (!alert) continue;
+      this.logger.warn({ siteId, reason: s.reason }, 'site below one full spare set');
+      raised.push(alert);
     }
     for (const o of open) {
       if (short.has(o.site_id) || !this.contract.sites.some((s) => s.id === o.site_id)) continue;
-      const cleared = await this.db
-        .updateTable('spare_alerts')
-        .set({ open_site: null, cleared_at: now })
-        .where('id', '=', o.id)
-        .where('open_site', 'is not', null)
-        .executeTakeFirst();
-      if (Number(cleared.numUpdatedRows) === 0) continue;
-      this.logger.info({ siteId: o.site_id }, 'site restocked to a full spare set');
-      raised.push({
-        kind: 'spares-restocked',
-        siteId: o.site_id,
-        at: now,
-        message: `${o.site_id} holds a full set of replacement parts again`,
-        data: { alertId: String(o.id) },
+      const alert = await this.db.transaction().execute(async (tx) => {
+        const cleared = await tx
+          .updateTable('spare_alerts')
+          .set({ open_site: null, cleared_at: now })
+          .where('id', '=', o.id)
+          .where('open_site', 'is not', null)
+          .executeTakeFirst();
+        if (Number(cleared.numUpdatedRows) === 0) return null;
+        const clearedAlert: SiteAlert = {
+          kind: 'spares.restocked',
+          severity: 'info',
+          siteId: o.site_id,
+          at: now,
+          message: `${o.site_id} holds a full set of replacement parts again`,
+          data: { alertId: String(o.id) },
+        };
+        await appendActivity(tx, [alertActivity(clearedAlert)]);
+        return clearedAlert;
       });
+      if (!alert) continue;
+      this.logger.info({ siteId: o.site_id }, 'site restocked to a full spare set');
+      raised.push(alert);
     }
     for (const alert of raised) this.alerts.emit(alert);
     return raised;

@@ -139,7 +139,20 @@ describe.each(storeTargets)('end-of-support notices on the $name store', (target
       ['dana@example.com', 'End of support for PAN Manager 5.0 on 2026-09-16'],
     ]);
     expect(heard.map((a) => [a.kind, a.data.release])).toEqual([
-      ['release-end-of-support', 'PAN Manager@5.0'],
+      ['release.end-of-support', 'PAN Manager@5.0'],
+    ]);
+    const activity = await store.db
+      .selectFrom('activity')
+      .select('data')
+      .where('type', '=', 'alert')
+      .execute();
+    expect(activity.map((a) => JSON.parse(a.data))).toEqual([
+      expect.objectContaining({
+        kind: 'release.end-of-support',
+        severity: 'warning',
+        release: 'PAN Manager@5.0',
+        blades: ['b1', 'b2'],
+      }),
     ]);
 
     // Days later a new blade on 5.0, and a restart: still one notice, one mail.

@@ -47,7 +47,7 @@ describe.each(storeTargets)('spare parts on the $name store', (target) => {
 
     await replaceBlade('b01');
     await spares.settled();
-    expect(heard.map((a) => [a.kind, a.siteId])).toEqual([['spares-below-one-set', 'nj1']]);
+    expect(heard.map((a) => [a.kind, a.siteId])).toEqual([['spares.below-one-set', 'nj1']]);
     expect(heard[0]!.data).toMatchObject({
       belowSince: '2026-03-02T15:00:00.000Z',
       missing: [
@@ -96,9 +96,25 @@ describe.each(storeTargets)('spare parts on the $name store', (target) => {
     });
     expect(full.recorded.map((r) => [r.part, r.quantity])).toEqual([['blade', 1]]);
     expect(full.site.belowOneSet).toBe(false);
-    expect(heard.map((a) => a.kind)).toEqual(['spares-below-one-set', 'spares-restocked']);
+    expect(heard.map((a) => a.kind)).toEqual(['spares.below-one-set', 'spares.restocked']);
     expect((await spares.alertLog()).map((a) => [a.siteId, a.open, a.clearedAt])).toEqual([
       ['nj1', false, '2026-03-04T14:00:00.000Z'],
+    ]);
+    // Both are in the activity log the live stream serves, as `alert` entries.
+    const activity = await h.store.db
+      .selectFrom('activity')
+      .select(['type', 'site_id', 'data'])
+      .where('type', '=', 'alert')
+      .orderBy('id')
+      .execute();
+    expect(
+      activity.map((a) => {
+        const data = JSON.parse(a.data) as { kind: string; severity: string };
+        return [a.site_id, data.kind, data.severity];
+      }),
+    ).toEqual([
+      ['nj1', 'spares.below-one-set', 'warning'],
+      ['nj1', 'spares.restocked', 'info'],
     ]);
 
     // 3 March still shows it (it was short all day); 4 March's end no longer does.
