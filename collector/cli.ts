@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { VERSION } from '../shared/version.js';
 import { registerReportCommand } from './cli/report-command.js';
+import { registerAuthCommands } from './cli/auth-commands.js';
 import { registerRunCommand } from './cli/run-command.js';
 import { registerSlaCommands } from './cli/sla-commands.js';
 
@@ -11,4 +12,5 @@ const program = new Command('bladeframe-collector')
 registerRunCommand(program);
 registerSlaCommands(program);
 registerReportCommand(program);
+registerAuthCommands(program);
 await program.parseAsync(process.argv);

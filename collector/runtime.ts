@@ -7,6 +7,7 @@ import { silentLogger, type Logger } from '../shared/logger.js';
 import { buildApp } from './api/app.js';
 import { EmbeddedBroker } from './broker/embedded-broker.js';
 import { contractEnvironments, contractSites } from './fleet/contract-fleet.js';
+import { ContractHolder } from './sla/contract-holder.js';
 import { syncSites } from './fleet/fleet-queries.js';
 import { LivenessMonitor } from './fleet/liveness.js';
 import { Housekeeping } from './housekeeping.js';
@@ -27,6 +28,14 @@ import { SparesService } from './spares/spares-service.js';
 import type { Mailer } from './notify/mailer.js';
 import { StreamHub } from './api/stream/stream-hub.js';
 import { VERSION } from '../shared/version.js';
+
+/** The contract's environment lookup, built once per contract. */
+const environmentLookups = new WeakMap<Contract, ReturnType<typeof contractEnvironments>>();
+function environments(contract: Contract): ReturnType<typeof contractEnvironments> {
+  let lookup = environmentLookups.get(contract);
+  if (!lookup) environmentLookups.set(contract, (lookup = contractEnvironments(contract)));
+  return lookup;
+}
 
 /** A part of the running collector: constructed cheaply, started and stopped in order. */
 export interface LifecycleModule {
@@ -77,6 +86,8 @@ export class CollectorRuntime {
   ingest: MqttIngest | undefined;
   app: FastifyInstance | undefined;
   contract: Contract | undefined;
+  /** The contract in force, replaceable while running (PUT /api/contract). */
+  contractHolder: ContractHolder | undefined;
 
   constructor(private readonly options: RuntimeOptions) {
     this.clock = options.clock ?? systemClock;
@@ -99,6 +110,11 @@ export class CollectorRuntime {
   async start(): Promise<void> {
     const { config } = this.options;
     this.contract = this.options.contract ?? loadContract(config.contractFile);
+    this.contractHolder = new ContractHolder(this.contract, {
+      file: config.contractFile,
+      clock: this.clock,
+      ...(this.options.contract ? { source: null } : {}),
+    });
     try {
       for (const module of this.modules()) {
         await module.start();
@@ -235,6 +251,21 @@ export class CollectorRuntime {
             pollIntervalMs: config.tickets.clockPollInterval,
           });
           await this.clockEngine.start();
+          this.contractHolder!.onChange(async (replaced) => {
+            this.contract = replaced;
+            this.tickets!.replaceContract(replaced);
+            await syncSites(this.store!.db, contractSites(replaced), clock.now());
+            // Every open ticket's clocks are recomputed under the new figures.
+            await this.store!.db.updateTable('tickets')
+              .set({ clock_due_at: clock.now().toISOString() })
+              .where('closed_at', 'is', null)
+              .execute();
+            await this.clockEngine!.runDue();
+            log('contract').info(
+              { sites: replaced.sites.length },
+              'contract replaced; clocks recomputed',
+            );
+          });
         },
         stop: async () => {
           await this.clockEngine?.stop();
@@ -247,8 +278,8 @@ export class CollectorRuntime {
             db: this.store!.db,
             clock,
             config: config.notify,
-            // Read at each use: a contract reloaded into the runtime applies to the next notice.
-            contract: () => this.contract ?? contract,
+            // Read at each use: a contract replaced while running applies to the next notice.
+            contract: () => this.contractHolder!.current(),
             tickets: this.tickets!,
             logger: this.logger,
           });
@@ -344,6 +375,7 @@ export class CollectorRuntime {
               spares: this.spares,
               releases: this.releaseNotices,
             },
+            contract: this.contractHolder!,
             logger: this.logger,
             health: {
               store: { dialect: this.store!.dialect, location: this.store!.location },
@@ -369,7 +401,9 @@ export class CollectorRuntime {
             fleet: {
               silentAfterIntervals: config.fleet.silentAfterIntervals,
               defaultHeartbeatMs: config.fleet.defaultHeartbeat,
-              environmentFor: contractEnvironments(contract),
+              // Through the holder: a contract replaced while running applies to the next message.
+              environmentFor: (site, frame, blade) =>
+                environments(this.contractHolder!.current())(site, frame, blade),
             },
           });
           this.pipeline = new IngestPipeline({

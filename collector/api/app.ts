@@ -10,6 +10,8 @@ import type { ReportService } from '../reports/report-service.js';
 import type { SparesService } from '../spares/spares-service.js';
 import type { Database } from '../store/schema.js';
 import type { TicketService } from '../tickets/ticket-service.js';
+import type { ContractHolder } from '../sla/contract-holder.js';
+import { VERSION } from '../../shared/version.js';
 import { installAccessControl, type RouteEntry } from './access.js';
 import { installErrorHandling } from './errors.js';
 import bladesRoutes from './routes/blades.js';
@@ -21,7 +23,11 @@ import releaseRoutes from './routes/releases.js';
 import reportRoutes from './routes/reports.js';
 import spareRoutes from './routes/spares.js';
 import ticketActionRoutes from './routes/ticket-actions.js';
+import contractRoutes from './routes/contract.js';
+import serviceRoutes from './routes/service.js';
 import streamRoutes from './routes/stream.js';
+import userRoutes from './routes/users.js';
+import { createMetrics } from './metrics.js';
 import ticketRoutes from './routes/tickets.js';
 import webRoutes, { type WebOptions } from './routes/web.js';
 import type { StreamHub } from './stream/stream-hub.js';
@@ -37,6 +43,10 @@ export interface AppOptions {
   notifications?: { poke(): void };
   /** The live stream; absent: no `/api/stream`. */
   stream?: StreamHub;
+  /** The contract in force; absent: no `/api/contract`. */
+  contract?: ContractHolder;
+  /** Reported in the OpenAPI document (default: the package version). */
+  version?: string;
   logger?: Logger;
   /** Contract reporting: SLR, reports, spare parts, releases (each route group when given). */
   reporting?: {
@@ -90,5 +100,25 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   }
   if (options.web !== false) await app.register(webRoutes, options.web ?? {});
   if (options.stream) await app.register(streamRoutes, { hub: options.stream });
+  await app.register(userRoutes, { auth: options.auth, clock: options.clock });
+  if (options.contract) {
+    await app.register(contractRoutes, {
+      contract: options.contract,
+      db: options.db,
+      onChanged: () => options.stream?.poke(),
+    });
+  }
+  const metrics = createMetrics({
+    db: options.db,
+    tickets: options.tickets,
+    ingest: options.health.ingest,
+    stream: options.stream,
+  });
+  app.addHook('onClose', async () => metrics.close());
+  await app.register(serviceRoutes, {
+    registry: metrics.registry,
+    routes: app.routeEntries,
+    version: options.version ?? VERSION,
+  });
   return app;
 }

@@ -119,7 +119,8 @@ let shippedRules: ClassificationRule[] | undefined;
 export class TicketService {
   readonly db: Kysely<Database>;
   readonly clock: Clock;
-  readonly contract: Contract;
+  /** The contract in force; `replaceContract` swaps it while running. */
+  contract: Contract;
   private readonly logger: Logger;
   private readonly rules: ClassificationRule[];
   private readonly settings: TicketSettings;
@@ -442,6 +443,15 @@ export class TicketService {
         },
       ];
     });
+  }
+
+  /**
+   * Puts a corrected contract in force (the API's PUT /api/contract). Clocks are recomputed
+   * from the event logs, so open tickets follow it as soon as the clock engine looks again.
+   */
+  replaceContract(contract: Contract): void {
+    this.contract = contract;
+    this.calendar = undefined;
   }
 
   /** What the clock functions need, at this moment. */

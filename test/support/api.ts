@@ -1,4 +1,7 @@
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp, type AppOptions } from '../../collector/api/app.js';
 import type { HealthSources } from '../../collector/api/routes/healthz.js';
@@ -6,6 +9,8 @@ import { StreamHub, type StreamSettings } from '../../collector/api/stream/strea
 import { AuthService } from '../../collector/auth/auth-service.js';
 import { ROLES, type Role } from '../../collector/domain/ticket-events.js';
 import type { Store } from '../../collector/store/open-store.js';
+import { ContractHolder } from '../../collector/sla/contract-holder.js';
+import { exampleContractFile } from '../../collector/sla/load-contract.js';
 import { TicketService } from '../../collector/tickets/ticket-service.js';
 import { ManualClock } from '../../shared/clock.js';
 import type { StoreTarget } from './stores.js';
@@ -23,6 +28,8 @@ export interface ApiHarness {
   tokens: Tokens;
   /** `inject` as the user of a role (or with no token at all). */
   as(role: Role | null, options: InjectOptions): Promise<LightMyRequestResponse>;
+  /** The contract in force, kept in a file of the test's own (a copy of the example). */
+  contract: ContractHolder;
   /** With `stream`: the hub, and the URL the app listens on. */
   hub: StreamHub | undefined;
   baseUrl: string;
@@ -47,6 +54,11 @@ export async function apiHarness(
   const clock = new ManualClock(options.start ?? '2026-01-05T14:00:00Z');
   const auth = new AuthService(store.db, clock);
   const tickets = new TicketService({ db: store.db, clock, contract });
+  const dir = mkdtempSync(join(tmpdir(), 'bf-api-'));
+  const contractFile = join(dir, 'contract.yaml');
+  copyFileSync(exampleContractFile(), contractFile);
+  const holder = new ContractHolder(contract, { file: contractFile, clock });
+  holder.onChange((replaced) => tickets.replaceContract(replaced));
   const tokens = {} as Tokens;
   for (const role of ROLES) {
     const user = await auth.createUser({ name: role, role });
@@ -70,6 +82,7 @@ export async function apiHarness(
     clock,
     auth,
     tickets,
+    contract: holder,
     ...(hub ? { stream: hub } : {}),
     health: { store: { dialect: store.dialect, location: store.location }, ...options.health },
     ...options.app,
@@ -82,6 +95,7 @@ export async function apiHarness(
     baseUrl = `http://127.0.0.1:${address.port}`;
   }
   return {
+    contract: holder,
     hub,
     baseUrl,
     store,
@@ -102,6 +116,7 @@ export async function apiHarness(
       await hub?.stop();
       await app.close();
       await store.close();
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

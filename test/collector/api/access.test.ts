@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role, type TicketState } from '../../../collector/domain/ticket-events.js';
 import { IngestProcessor } from '../../../collector/ingest/ingest-processor.js';
+import { exampleContractFile } from '../../../collector/sla/load-contract.js';
 import { apiHarness, type ApiHarness } from '../../support/api.js';
 import { bytes, FakeBlade } from '../../support/messages.js';
 import { storeTargets } from '../../support/stores.js';
@@ -24,12 +26,20 @@ interface Endpoint {
   ticket?: TicketState;
   /** A failed notification delivery the call acts on: `:id` in the path. */
   delivery?: boolean;
+  /** Anything else the call acts on (a user, a token): its id, for `:id` in the path. */
+  prepare?: (h: ApiHarness) => Promise<string>;
+  /** How the body is sent (default JSON). */
+  contentType?: string;
+  /** What a refused call must have left alone, checked after it. */
+  unchanged?: (h: ApiHarness, id: string | undefined) => Promise<void>;
   body?: (h: ApiHarness) => unknown;
   status?: number;
 }
 
 const READERS = ROLES;
 const ENGINEER: Role[] = ['engineer'];
+const ADMIN: Role[] = ['admin'];
+let serial = 0;
 
 /** The API of API.md, endpoint by endpoint, with who may call it. */
 export const ENDPOINTS: Endpoint[] = [
@@ -98,6 +108,67 @@ export const ENDPOINTS: Endpoint[] = [
   { method: 'GET', path: '/api/blades/a1', allowed: READERS },
   { method: 'GET', path: '/api/blades/a1/health', allowed: READERS },
   { method: 'GET', path: '/api/sites', allowed: READERS },
+  { method: 'GET', path: '/api/frames', allowed: READERS },
+  { method: 'GET', path: '/api/users', allowed: ADMIN },
+  {
+    method: 'POST',
+    path: '/api/users',
+    allowed: ADMIN,
+    body: () => ({ name: `new-${++serial}`, role: 'engineer' }),
+    status: 201,
+    unchanged: async (h) => {
+      expect((await h.auth.listUsers()).map((u) => u.name)).not.toContain(`new-${serial}`);
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/users/:id/disable',
+    allowed: ADMIN,
+    prepare: async (h) =>
+      (await h.auth.createUser({ name: `leaver-${++serial}`, role: 'customer' })).id,
+    unchanged: async (h, id) => {
+      expect((await h.auth.findUser(id!))!.disabledAt).toBeNull();
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/users/:id/tokens',
+    allowed: ADMIN,
+    prepare: async (h) =>
+      (await h.auth.createUser({ name: `holder-${++serial}`, role: 'customer' })).id,
+    body: () => ({ label: 'laptop', expiresIn: '90d' }),
+    status: 201,
+    unchanged: async (h, id) => {
+      expect(await h.auth.listTokens(id)).toEqual([]);
+    },
+  },
+  { method: 'GET', path: '/api/tokens', allowed: ADMIN },
+  {
+    method: 'DELETE',
+    path: '/api/tokens/:id',
+    allowed: ADMIN,
+    prepare: async (h) => {
+      const user = await h.auth.createUser({ name: `revokee-${++serial}`, role: 'operations' });
+      return (await h.auth.issueToken(user.id)).record.id;
+    },
+    status: 204,
+    unchanged: async (h, id) => {
+      const tokens = await h.auth.listTokens();
+      expect(tokens.find((t) => t.id === id)!.revokedAt).toBeNull();
+    },
+  },
+  { method: 'GET', path: '/api/contract', allowed: READERS },
+  {
+    method: 'PUT',
+    path: '/api/contract',
+    allowed: ADMIN,
+    body: () => readFileSync(exampleContractFile(), 'utf8'),
+    contentType: 'application/yaml',
+    unchanged: async (h) => {
+      // Only the admin (the user named admin) ever put one in force.
+      expect([null, 'admin']).toContain(h.contract.describe().updatedBy);
+    },
+  },
   { method: 'GET', path: '/api/dead-letters', allowed: READERS },
   { method: 'GET', path: '/api/notifications/deliveries', allowed: READERS },
   { method: 'GET', path: '/api/notifications/deliveries/:id', allowed: READERS, delivery: true },
@@ -136,13 +207,14 @@ describe.each(storeTargets)('who may call what, on $name', (target) => {
       ? await ticketIn(h, c.ticket)
       : c.delivery
         ? await failedDelivery(h)
-        : undefined;
+        : await c.prepare?.(h);
     const before = id && c.ticket ? await eventCount(h, id) : 0;
     const tickets = await ticketCount(h);
     const response = await h.as(c.role, {
       method: c.method,
       url: id ? c.path.replace(':id', id) : c.path,
       ...(c.body ? { payload: c.body(h) as object } : {}),
+      ...(c.contentType ? { headers: { 'content-type': c.contentType } } : {}),
     });
     const allowed = c.role !== null && (c.allowed === 'any' || c.allowed.includes(c.role));
     if (allowed) {
@@ -156,6 +228,7 @@ describe.each(storeTargets)('who may call what, on $name', (target) => {
     // A refused request changes nothing.
     if (id && c.ticket) expect(await eventCount(h, id)).toBe(before);
     if (id && c.delivery) expect(await deliveryStatus(h, id)).toBe('failed');
+    await c.unchanged?.(h, id);
     expect(await ticketCount(h)).toBe(tickets);
   });
 
@@ -186,8 +259,12 @@ describe.each(storeTargets)('who may call what, on $name', (target) => {
     }
   });
 
-  it('needs no token for /healthz only', async () => {
+  it('needs no token for /healthz, /metrics and the OpenAPI document only', async () => {
     expect((await h.as(null, { url: '/healthz' })).statusCode).toBe(200);
+    expect((await h.as(null, { url: '/metrics' })).statusCode).toBe(200);
+    expect((await h.as(null, { url: '/api/openapi.json' })).statusCode).toBe(200);
+    const open = h.app.routeEntries.filter((r) => r.access === 'public').map((r) => r.url);
+    expect(open.filter((url) => url.startsWith('/api/'))).toEqual(['/api/openapi.json']);
     expect((await h.as(null, { url: '/api/tickets' })).statusCode).toBe(401);
   });
 
