@@ -6,6 +6,7 @@ import { silentLogger, type Logger } from '../../shared/logger.js';
 import type { Environment } from '../../shared/messages/birth.js';
 import type { ObservationInput, ObservationRecorder } from '../ingest/observation-recorder.js';
 import type { Database } from '../store/schema.js';
+import { transactionWithHooks } from '../store/after-commit.js';
 import type { BladeFault, BladeTable } from './tables.js';
 
 export interface LivenessSettings {
@@ -150,7 +151,7 @@ export class LivenessMonitor {
       .execute();
     for (const blade of due) {
       const at = blade.silent_deadline!;
-      const changed = await db.transaction().execute(async (trx) => {
+      const changed = await transactionWithHooks(db, async (trx) => {
         const result = await trx
           .updateTable('blades')
           .set((eb) => ({
@@ -194,7 +195,7 @@ export class LivenessMonitor {
       .where('fault', 'is not', null)
       .execute();
     for (const blade of back) {
-      await db.transaction().execute(async (trx) => {
+      await transactionWithHooks(db, async (trx) => {
         const fault = blade.fault!;
         const cleared = await trx
           .updateTable('blades')
@@ -307,7 +308,7 @@ export class LivenessMonitor {
         nextDue = nextDue === undefined ? due : Math.min(nextDue, due);
         continue;
       }
-      await db.transaction().execute((trx) => this.decideFrame(trx, site, frame, now));
+      await transactionWithHooks(db, (trx) => this.decideFrame(trx, site, frame, now));
     }
     return nextDue;
   }

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Clock } from '../../shared/clock.js';
 import { silentLogger, type Logger } from '../../shared/logger.js';
 import type { Database } from '../store/schema.js';
+import { isTransientConflict } from '../store/transient-errors.js';
 import { insertDeadLetters } from './dead-letters.js';
 import type { BatchOutcome, Delivery, IngestProcessor } from './ingest-processor.js';
 
@@ -34,6 +35,10 @@ export interface IngestStats {
   lastCommitAt: string | null;
   storeAvailable: boolean;
 }
+
+/** Times a batch that met a deadlock or serialization failure is retried whole. */
+const MAX_CONFLICT_RETRIES = 5;
+const CONFLICT_BACKOFF_MS = 20;
 
 interface Pending {
   delivery: Delivery;
@@ -119,12 +124,23 @@ export class IngestPipeline {
   /** Commits a batch, riding out store outages; never throws. */
   private async commit(batch: Delivery[]): Promise<BatchOutcome> {
     let delay = this.options.retryDelayMs ?? 500;
+    let conflicts = 0;
     for (;;) {
       try {
         const outcome = await this.options.processor.process(batch);
         this.markStore(true);
         return outcome;
       } catch (error) {
+        if (isTransientConflict(error) && conflicts < MAX_CONFLICT_RETRIES) {
+          conflicts++;
+          this.logger.warn(
+            { err: errorText(error), attempt: conflicts },
+            'batch conflicted; retrying',
+          );
+          // A little jitter so two collectors that deadlocked do not meet again in step.
+          await this.sleep(CONFLICT_BACKOFF_MS * conflicts * (0.5 + Math.random()));
+          continue;
+        }
         if (await this.storeReachable()) return this.isolate(batch, error);
         this.markStore(false, error);
         await this.sleep(delay);

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Environment } from '../../shared/messages/birth.js';
 import type { EventMessage } from '../../shared/messages/event.js';
 import type { TopicAddress } from '../../shared/topics.js';
+import { transactionWithHooks } from '../store/after-commit.js';
 import { applyFleetMessages, type FleetApplySettings } from '../fleet/apply-messages.js';
 import type { Database } from '../store/schema.js';
 import { insertDeadLetters } from './dead-letters.js';
@@ -60,7 +61,7 @@ export class IngestProcessor {
       valid.push(decoded.value);
     }
 
-    return this.options.db.transaction().execute(async (trx) => {
+    return transactionWithHooks(this.options.db, async (trx) => {
       await insertDeadLetters(trx, dead);
       const fresh = await claimIdentities(trx, valid);
       duplicates += valid.length - fresh.length;

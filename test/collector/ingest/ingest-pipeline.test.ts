@@ -3,7 +3,7 @@ import { listDeadLetters } from '../../../collector/ingest/dead-letters.js';
 import { IngestPipeline } from '../../../collector/ingest/ingest-pipeline.js';
 import type { BatchOutcome, Delivery } from '../../../collector/ingest/ingest-processor.js';
 import { openStore, type Store } from '../../../collector/store/open-store.js';
-import { ManualClock } from '../../../shared/clock.js';
+import { ManualClock, systemClock } from '../../../shared/clock.js';
 
 const ok = (n: number): BatchOutcome => ({
   processed: n,
@@ -158,5 +158,31 @@ describe('ingest pipeline (group commit)', () => {
       reason: 'processing failed: cannot classify',
     });
     expect(pipeline.stats()).toMatchObject({ processed: 4, deadLetters: 1 });
+  });
+  it('retries a batch that met a deadlock whole, neither split nor dead-lettered', async () => {
+    let attempts = 0;
+    const processor = {
+      batches: [] as string[][],
+      async process(batch: readonly Delivery[]) {
+        if (++attempts <= 2) {
+          throw Object.assign(new Error('deadlock detected'), { code: '40P01' });
+        }
+        this.batches.push(batch.map((d) => d.payload.toString()));
+        return ok(batch.length);
+      },
+    };
+    const pipeline = new IngestPipeline({
+      processor,
+      db: store.db,
+      clock: systemClock,
+      maxBatch: 10,
+      maxPending: 100,
+    });
+    for (const d of deliveries(5, clock)) await pipeline.submit(d, () => undefined);
+    await pipeline.drain();
+    expect(attempts).toBe(3);
+    expect(processor.batches).toEqual([['0', '1', '2', '3', '4']]);
+    expect(await listDeadLetters(store.db, { limit: 5 })).toEqual([]);
+    expect(pipeline.stats()).toMatchObject({ processed: 5, deadLetters: 0 });
   });
 });

@@ -194,7 +194,7 @@ describe.each(storeTargets)('observations into tickets on $name', (target) => {
     });
   });
 
-  it('acknowledges test calls at once, marks them test, and gives each its own ticket', async () => {
+  it('acknowledges and closes test calls at once, marks them test, and gives each its own ticket', async () => {
     const test = observation(h.clock, {
       signal: 'test.call',
       component: { kind: 'agent', id: 'agent', location: null },
@@ -208,13 +208,16 @@ describe.each(storeTargets)('observations into tickets on $name', (target) => {
     const { view, events } = (await h.service.get(a.ticketId!))!;
     expect(view).toMatchObject({
       test: true,
-      state: 'responded',
+      state: 'closed',
       acknowledgedAt: h.clock.now().toISOString(),
+      closedAt: h.clock.now().toISOString(),
+      consent: { by: 'collector', text: expect.stringContaining('not a service call') },
       classification: { ruleId: 'test-call' },
     });
     expect(events.map((e) => [e.type, e.actor.kind])).toEqual([
       ['opened', 'system'],
       ['acknowledged', 'system'],
+      ['closed', 'system'],
     ]);
     const row = await h.store.db
       .selectFrom('tickets')
