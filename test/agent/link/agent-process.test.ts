@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../../shared/clock.js';
 import { Outbox } from '../../../agent/outbox/outbox.js';
 import { startTestBroker, uniqueSite, type TestBroker } from '../../support/broker.js';
@@ -15,6 +15,8 @@ let broker: TestBroker;
 beforeAll(async () => {
   broker = await startTestBroker();
 });
+afterEach(() => ChildAgent.killAll());
+
 afterAll(async () => {
   await broker.stop();
 });

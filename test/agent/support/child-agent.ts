@@ -6,6 +6,8 @@ const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
 /** `bladeframe-agent run` in a child process (from source), its JSON log lines collected. */
 export class ChildAgent {
+  /** Every agent started and not yet exited, so a failed test still stops its own. */
+  private static readonly running = new Set<ChildAgent>();
   readonly logs: Record<string, unknown>[] = [];
   stderr = '';
   private readonly waiters: { check: () => boolean; resolve: () => void }[] = [];
@@ -33,10 +35,16 @@ export class ChildAgent {
       }
     });
     process.stderr!.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
-    this.exited = once(process, 'exit').then(([code, signal]) => ({
-      code: code as number | null,
-      signal: signal as NodeJS.Signals | null,
-    }));
+    this.exited = once(process, 'exit').then(([code, signal]) => {
+      ChildAgent.running.delete(this);
+      return { code: code as number | null, signal: signal as NodeJS.Signals | null };
+    });
+    ChildAgent.running.add(this);
+  }
+
+  /** Kills whatever a test left running (call it in afterEach): no agent outlives its test. */
+  static async killAll(): Promise<void> {
+    await Promise.all([...ChildAgent.running].map((agent) => agent.kill('SIGKILL')));
   }
 
   static start(env: Record<string, string>, args: string[] = ['run']): ChildAgent {

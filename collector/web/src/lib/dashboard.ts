@@ -1,6 +1,6 @@
 import { api, ApiError, onTokenRejected, setApiToken } from './api.js';
 import { OPEN_STATES } from './clocks.js';
-import { storeToken, storedToken } from './session.js';
+import { storeToken, storedToken, takeTokenFromAddress } from './session.js';
 import { Store } from './store.js';
 import { LiveStream, type ConnectionState } from './stream.js';
 import { listedFromDetail, ticketIdOf } from './tickets.js';
@@ -70,9 +70,9 @@ onTokenRejected(() =>
   logout('The collector no longer accepts this token (revoked or expired). Log in again.'),
 );
 
-/** Resumes a session kept in this tab, if any. */
+/** Resumes a session kept in this tab, or opens one from a `#token=` link, if any. */
 export async function resume(): Promise<void> {
-  const token = storedToken();
+  const token = takeTokenFromAddress() ?? storedToken();
   if (!token) return;
   try {
     await login(token);
