@@ -25,7 +25,7 @@ export interface Run {
 
 /** Runs a script with bash (by absolute path, so a test's PATH only changes what it finds). */
 export function runScript(script: string, args: string[], env: NodeJS.ProcessEnv = {}): Run {
-  const result = spawnSync('/bin/bash', [script, ...args], {
+  const result = spawnSync('/bin/bash', ['--norc', script, ...args], {
     encoding: 'utf8',
     env: { PATH: process.env.PATH, ...env },
     timeout: 60_000,
