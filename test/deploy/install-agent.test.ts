@@ -121,6 +121,13 @@ describe('deploy/install-agent.sh', () => {
     expect(existsSync(root)).toBe(false);
   });
 
+  it.skipIf(process.getuid?.() !== 0)('refuses to install on the system unless root', () => {
+    const r = runScript(INSTALLER, ['--bundle', bundle], {}, { uid: 65534, gid: 65534 });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('run as root to install on this system (or --root DIR');
+    expect(r.stdout).toBe('');
+  });
+
   it('refuses a bad site and an unknown option', () => {
     const root = join(work, 'bad-root');
     const bad = runScript(INSTALLER, ['--root', root, '--bundle', bundle, '--site', 'a b']);

@@ -24,10 +24,16 @@ export interface Run {
 }
 
 /** Runs a script with bash (by absolute path, so a test's PATH only changes what it finds). */
-export function runScript(script: string, args: string[], env: NodeJS.ProcessEnv = {}): Run {
+export function runScript(
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  as?: { uid: number; gid: number },
+): Run {
   const result = spawnSync('/bin/bash', ['--norc', script, ...args], {
     encoding: 'utf8',
     env: { PATH: process.env.PATH, ...env },
+    ...as,
     timeout: 60_000,
     killSignal: 'SIGKILL',
   });
