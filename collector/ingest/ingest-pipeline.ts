@@ -61,6 +61,7 @@ export class IngestPipeline {
   private totals = { processed: 0, duplicates: 0, deadLetters: 0, batches: 0, lastBatchSize: 0 };
   private lastCommitAt: Date | null = null;
   private storeAvailable = true;
+  private readonly commitListeners = new Set<(outcome: BatchOutcome) => void>();
 
   constructor(private readonly options: IngestPipelineOptions) {
     this.logger = options.logger ?? silentLogger;
@@ -76,6 +77,12 @@ export class IngestPipeline {
     }
     if (this.queue.length < this.options.maxPending) return Promise.resolve();
     return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  /** Listens for each durable batch, after its acknowledgements (metrics, benchmarks). */
+  onCommit(listener: (outcome: BatchOutcome) => void): () => void {
+    this.commitListeners.add(listener);
+    return () => this.commitListeners.delete(listener);
   }
 
   /** Resolves when everything queued so far is durable and acknowledged. */
@@ -109,6 +116,7 @@ export class IngestPipeline {
         this.lastCommitAt = this.options.clock.now();
         for (const p of batch) p.ack();
         this.options.onCommitted?.(outcome);
+        for (const listener of this.commitListeners) listener(outcome);
         while (this.waiters.length > 0 && this.queue.length < this.options.maxPending) {
           this.waiters.shift()!();
         }

@@ -74,6 +74,27 @@ describe('ingest pipeline (group commit)', () => {
     expect(pipeline.stats()).toMatchObject({ pending: 0, processed: 50, batches: 2, lagMs: 0 });
   });
 
+  it('tells commit listeners of each durable batch, after its acknowledgements', async () => {
+    const processor = new GatedProcessor();
+    const pipeline = new IngestPipeline({
+      processor,
+      db: store.db,
+      clock,
+      maxBatch: 100,
+      maxPending: 1000,
+    });
+    const seen: string[] = [];
+    const off = pipeline.onCommit((outcome) => seen.push(`commit ${outcome.processed}`));
+    await pipeline.submit(deliveries(1, clock)[0]!, () => seen.push('ack'));
+    await processor.release();
+    await pipeline.drain();
+    off();
+    await pipeline.submit(deliveries(1, clock)[0]!, () => seen.push('ack'));
+    await processor.release();
+    await pipeline.drain();
+    expect(seen).toEqual(['ack', 'commit 1', 'ack']);
+  });
+
   it('caps a batch at maxBatch and makes the broker wait past maxPending', async () => {
     const processor = new GatedProcessor();
     const pipeline = new IngestPipeline({
