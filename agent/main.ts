@@ -129,6 +129,7 @@ export class Agent {
   }
 
   private async cycleNow(): Promise<CycleResult> {
+    const started = performance.now();
     const result = await this.cycle.run();
     this.lastRuns = result.runs;
     for (const run of result.runs) {
@@ -144,8 +145,10 @@ export class Agent {
     if (result.observations.length > 0) {
       await saveDetectState(this.deps.config.paths.stateDir, this.cycle.state);
     }
+    // durationMs: probes and detection; totalMs: the whole cycle, queueing and saving included.
+    const totalMs = Math.round((performance.now() - started) * 1000) / 1000;
     this.log.debug(
-      { durationMs: result.durationMs, observations: result.observations.length },
+      { durationMs: result.durationMs, totalMs, observations: result.observations.length },
       'cycle',
     );
     void this.inbox?.scan();
