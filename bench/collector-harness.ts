@@ -2,7 +2,8 @@
 // collector on a private store, a fleet of blades producing a realistic mix of messages, and a
 // publisher that keeps a bounded number of messages ahead of whoever consumes them.
 import { performance } from 'node:perf_hooks';
-import mqtt, { type MqttClient } from 'mqtt';
+import { Worker } from 'node:worker_threads';
+import mqtt from 'mqtt';
 import type { CollectorRuntime } from '../collector/runtime.js';
 import { startTestBroker, type TestBroker } from '../test/support/broker.js';
 import { startTestCollector, testCollectorConfig } from '../test/support/collector.js';
@@ -96,36 +97,44 @@ export class BenchFleet {
   }
 }
 
-/** Publishers (several connections, as many blades would be), QoS 1. */
+/** What the publisher thread is asked to do. */
+type Command =
+  | { type: 'flood'; messages: BenchMessage[]; window: number }
+  | { type: 'paced'; messages: BenchMessage[]; perSecond: number }
+  | { type: 'settle' }
+  | { type: 'close' };
+
+/** Absolute milliseconds, comparable across threads. */
+export const now = (): number => performance.timeOrigin + performance.now();
+
+/**
+ * Publishers (several connections, as many blades would be), QoS 1, on a thread of their own
+ * (`publisher-worker.mjs`).
+ */
 export class Publisher {
-  private turn = 0;
-  private constructor(private readonly clients: MqttClient[]) {}
+  private constructor(
+    private readonly channel: WorkerChannel<Command>,
+    private readonly consumed: Int32Array,
+  ) {}
 
   static async connect(broker: TestBroker, connections = 4): Promise<Publisher> {
-    const clients = await Promise.all(
-      Array.from({ length: connections }, (_, i) =>
-        mqtt.connectAsync(broker.url, {
-          protocolVersion: broker.protocolVersion,
-          clientId: `bench-pub-${process.pid}-${i}`,
-          clean: true,
-          reconnectPeriod: 0,
-        }),
-      ),
-    );
-    return new Publisher(clients);
+    const consumed = new SharedArrayBuffer(4);
+    const channel = await WorkerChannel.start<Command>('./publisher-worker.mjs', {
+      url: broker.url,
+      protocolVersion: broker.protocolVersion,
+      connections,
+      consumed,
+    });
+    return new Publisher(channel, new Int32Array(consumed));
   }
 
-  publish(message: BenchMessage): void {
-    const client = this.clients[this.turn++ % this.clients.length]!;
-    client.publish(message.topic, message.payload, { qos: 1 });
+  private command(command: Command): Promise<Record<string, unknown>> {
+    return this.channel.command(command);
   }
 
   /** Resolves when every publish so far has been acknowledged by the broker. */
   async settle(): Promise<void> {
-    await until(() => this.clients.every((c) => Object.keys(c.outgoing).length === 0), {
-      what: 'publishes acknowledged',
-      timeoutMs: 60_000,
-    });
+    await this.command({ type: 'settle' });
   }
 
   /**
@@ -135,65 +144,84 @@ export class Publisher {
    */
   async flood(
     messages: readonly BenchMessage[],
-    consumer: { consumed(): number; progress(): Promise<void> },
+    consumer: Progress,
     window = 500,
   ): Promise<number> {
-    const start = performance.now();
     const base = consumer.consumed();
-    let sent = 0;
-    while (sent < messages.length) {
-      const room = window - (sent - (consumer.consumed() - base));
-      if (room <= 0) {
-        await stalled(consumer, base, sent, messages.length);
-        continue;
+    Atomics.store(this.consumed, 0, 0);
+    const off = consumer.listen((n) => {
+      Atomics.store(this.consumed, 0, n - base);
+      Atomics.notify(this.consumed, 0);
+    });
+    try {
+      const started = this.command({ type: 'flood', messages: [...messages], window });
+      while (consumer.consumed() - base < messages.length) {
+        await stalled(consumer, base, messages.length);
       }
-      const upTo = Math.min(messages.length, sent + Math.min(room, 100));
-      while (sent < upTo) this.publish(messages[sent++]!);
-      // Let the socket write and the consumer run.
-      await new Promise((resolve) => setImmediate(resolve));
+      const end = now();
+      const { startedAt } = await started;
+      return end - (startedAt as number);
+    } finally {
+      off();
     }
-    while (consumer.consumed() - base < messages.length) {
-      await stalled(consumer, base, sent, messages.length);
-    }
-    return performance.now() - start;
   }
 
-  /**
-   * Publishes at `perSecond`, in 10 ms ticks, calling `sent` with each message's publish time.
-   */
-  async paced(
-    messages: readonly BenchMessage[],
-    perSecond: number,
-    sent: (message: BenchMessage, at: number) => void,
-  ): Promise<void> {
-    const start = performance.now();
-    let i = 0;
-    while (i < messages.length) {
-      const due = Math.min(
-        messages.length,
-        Math.floor(((performance.now() - start) * perSecond) / 1000),
-      );
-      while (i < due) {
-        const m = messages[i++]!;
-        sent(m, performance.now());
-        this.publish(m);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+  /** Publishes at `perSecond`; resolves with each new fault's publish time (see `now`). */
+  async paced(messages: readonly BenchMessage[], perSecond: number): Promise<Map<string, number>> {
+    const { times } = await this.command({ type: 'paced', messages: [...messages], perSecond });
+    return new Map(times as [string, number][]);
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.clients.map((c) => c.endAsync()));
+    await this.command({ type: 'close' });
+    await this.channel.terminate();
+  }
+}
+
+/** A worker thread (a `.mjs` file beside this one) answering one command at a time. */
+export class WorkerChannel<C extends { type: string }> {
+  private pending: ((reply: Record<string, unknown>) => void) | undefined;
+  private constructor(private readonly worker: Worker) {
+    worker.on('message', (reply: Record<string, unknown>) => {
+      const resolve = this.pending;
+      this.pending = undefined;
+      resolve?.(reply);
+    });
+    worker.on('error', (error) => this.pending?.({ ok: false, error: String(error) }));
+  }
+
+  /** Starts the worker and waits for its first message (ready, or why not). */
+  static async start<C extends { type: string }>(
+    file: string,
+    workerData: unknown,
+  ): Promise<WorkerChannel<C>> {
+    const channel = new WorkerChannel<C>(
+      new Worker(new URL(file, import.meta.url), { workerData }),
+    );
+    await channel.reply();
+    return channel;
+  }
+
+  private reply(): Promise<Record<string, unknown>> {
+    return new Promise((resolve, reject) => {
+      this.pending = (reply) =>
+        reply.ok ? resolve(reply) : reject(new Error(String(reply.error)));
+    });
+  }
+
+  command(command: C): Promise<Record<string, unknown>> {
+    const reply = this.reply();
+    this.worker.postMessage(command);
+    return reply;
+  }
+
+  async terminate(): Promise<void> {
+    await this.worker.terminate();
   }
 }
 
 /** Waits for the consumer's next progress; throws when there is none for 15 s (lost messages). */
-async function stalled(
-  consumer: { consumed(): number; progress(): Promise<void> },
-  base: number,
-  sent: number,
-  total: number,
-): Promise<void> {
+async function stalled(consumer: Progress, base: number, total: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'stalled'>((resolve) => {
     timer = setTimeout(() => resolve('stalled'), 15_000);
@@ -201,9 +229,7 @@ async function stalled(
   const outcome = await Promise.race([consumer.progress(), timeout]);
   clearTimeout(timer);
   if (outcome === 'stalled') {
-    throw new Error(
-      `consumer stalled at ${consumer.consumed() - base} of ${total} (${sent} published)`,
-    );
+    throw new Error(`consumer stalled at ${consumer.consumed() - base} of ${total}`);
   }
 }
 
@@ -212,8 +238,16 @@ export class Progress {
   private n = 0;
   private waiters: (() => void)[] = [];
 
+  private listeners = new Set<(n: number) => void>();
+
+  listen(listener: (n: number) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   add(count = 1): void {
     this.n += count;
+    for (const listener of this.listeners) listener(this.n);
     const waiters = this.waiters;
     this.waiters = [];
     for (const resolve of waiters) resolve();
@@ -239,6 +273,8 @@ export async function bareSubscriber(
     clientId: `bench-bare-${process.pid}-${Math.random().toString(36).slice(2, 7)}`,
     clean: true,
     reconnectPeriod: 0,
+    // As the collector asks (MQTT 5).
+    ...(broker.protocolVersion === 5 ? { properties: { receiveMaximum: 1000 } } : {}),
   });
   client.on('message', () => counter.add());
   await client.subscribeAsync(`bladeframe/v1/${site}/+/+/#`, { qos: 1 });

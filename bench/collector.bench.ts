@@ -14,6 +14,7 @@ import {
   collectorStoreTargets,
   faultKey,
   fmt,
+  now,
   percentile,
   Progress,
   Publisher,
@@ -97,25 +98,20 @@ async function latency(
   ingested: Progress,
 ): Promise<void> {
   const messages = fleet.mix(RATE * PACED_SECONDS);
-  const publishedAt = new Map<string, number>();
   const opened: string[] = [];
-  const samples: number[] = [];
+  const committedAt = new Map<string, number>();
   const offEvent = runtime.tickets!.onEvent((event) => {
     // Inside the ingest transaction: counted once its batch commits.
     if (event.type === 'opened') opened.push(faultKey(event.data.bladeId, event.data.component.id));
   });
   const offCommit = runtime.pipeline!.onCommit(() => {
-    const now = performance.now();
-    for (const key of opened.splice(0)) {
-      const at = publishedAt.get(key);
-      if (at !== undefined) samples.push(now - at);
-    }
+    const at = now();
+    for (const key of opened.splice(0)) committedAt.set(key, at);
   });
   const base = ingested.consumed();
+  let publishedAt: Map<string, number>;
   try {
-    await publisher.paced(messages, RATE, (m, at) => {
-      if (m.newFault) publishedAt.set(m.newFault, at);
-    });
+    publishedAt = await publisher.paced(messages, RATE);
     const end = performance.now() + 20_000;
     while (ingested.consumed() - base < messages.length && performance.now() < end) {
       await Promise.race([ingested.progress(), new Promise((r) => setTimeout(r, 500))]);
@@ -123,6 +119,11 @@ async function latency(
   } finally {
     offEvent();
     offCommit();
+  }
+  const samples: number[] = [];
+  for (const [key, at] of publishedAt) {
+    const committed = committedAt.get(key);
+    if (committed !== undefined) samples.push(committed - at);
   }
   samples.sort((a, b) => a - b);
   const p99 = percentile(samples, 99);
