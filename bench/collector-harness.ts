@@ -73,14 +73,17 @@ export class BenchFleet {
   mix(n: number, faultEvery = 10): BenchMessage[] {
     const out: BenchMessage[] = [];
     for (let i = 0; i < n; i++, this.next++) {
-      const blade = this.blades[this.next % this.blades.length]!;
       if (this.next % faultEvery !== faultEvery - 1) {
+        const blade = this.blades[this.next % this.blades.length]!;
         out.push({ topic: blade.topic('health'), payload: bytes(blade.health()) });
         continue;
       }
+      // Faults strike blades spread over every frame (a stride prime to the fleet's size).
+      const n = this.faults++;
+      const blade = this.blades[(n * 37) % this.blades.length]!;
       const last = this.lastFault.get(blade);
-      const repeat = last !== undefined && this.faults++ % 2 === 1;
-      const id = repeat ? last : `mc${this.faults}/csrow0/ch0`;
+      const repeat = last !== undefined && n % 2 === 1;
+      const id = repeat ? last : `mc${n}/csrow0/ch0`;
       const event = blade.event('memory.ecc.uncorrectable', 'active', {
         kind: 'dimm',
         id,

@@ -65,24 +65,25 @@ export async function frameSituation(
   opened: OpenedData,
 ): Promise<{ parent: TicketRow | undefined; siblings: TicketRow[] }> {
   const since = new Date(Date.parse(opened.detectedAt) - ctx.settings.window).toISOString();
+  // Two index seeks in one statement: the frame's storm parent by its fingerprint, and its
+  // recent open faults without a parent (tickets_open_frame), never the frame's whole history.
   const rows = await ctx.tx
     .selectFrom('tickets')
     .selectAll()
-    .where('site_id', '=', opened.siteId)
-    .where('frame_id', '=', opened.frameId!)
-    .where('active_fingerprint', 'is not', null)
-    .where((eb) =>
-      eb.or([
-        eb('active_fingerprint', '=', stormFingerprint(opened.siteId, opened.frameId!)),
-        eb.and([
-          eb('blade_id', 'is not', null),
-          eb('parent_id', 'is', null),
-          eb('test', '=', 0),
-          eb('source', 'in', ['call-home', 'fleet']),
-          eb('signal', 'not like', 'frame.%'),
-          eb('detected_at', '>=', since),
-        ]),
-      ]),
+    .where('active_fingerprint', '=', stormFingerprint(opened.siteId, opened.frameId!))
+    .unionAll(
+      ctx.tx
+        .selectFrom('tickets')
+        .selectAll()
+        .where('site_id', '=', opened.siteId)
+        .where('frame_id', '=', opened.frameId!)
+        .where('parent_id', 'is', null)
+        .where('active_fingerprint', 'is not', null)
+        .where('detected_at', '>=', since)
+        .where('blade_id', 'is not', null)
+        .where('test', '=', 0)
+        .where('source', 'in', ['call-home', 'fleet'])
+        .where('signal', 'not like', 'frame.%'),
     )
     .orderBy('detected_at')
     .execute();

@@ -7,6 +7,7 @@ import { notifyMigration } from './0040_notify.js';
 import { notifyRetriesMigration } from './0041_notify_retries.js';
 import { activityMigration } from './0045_activity.js';
 import { reportsMigration } from './0050_reports.js';
+import { stormIndexMigration } from './0060_storm_index.js';
 
 /**
  * Every migration, in order. Names sort by their number prefix; each area adds its own file and
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '0041_notify_retries': notifyRetriesMigration,
   '0045_activity': activityMigration,
   '0050_reports': reportsMigration,
+  '0060_storm_index': stormIndexMigration,
 };
