@@ -3,6 +3,7 @@ import type { Environment } from '../../shared/messages/birth.js';
 import type { EventMessage } from '../../shared/messages/event.js';
 import type { TopicAddress } from '../../shared/topics.js';
 import { transactionWithHooks } from '../store/after-commit.js';
+import { bulkInsert } from '../store/bulk-insert.js';
 import { applyFleetMessages, type FleetApplySettings } from '../fleet/apply-messages.js';
 import type { Database } from '../store/schema.js';
 import { insertDeadLetters } from './dead-letters.js';
@@ -32,6 +33,16 @@ export interface IngestProcessorOptions {
 }
 
 const IDENTITY_CHUNK = 500;
+const IDENTITY_COLUMNS = [
+  'blade_id',
+  'boot_id',
+  'seq',
+  'kind',
+  'site_id',
+  'frame_id',
+  'observed_at',
+  'received_at',
+] as const;
 
 /**
  * Applies a batch of deliveries in one transaction: dead letters for what is invalid, the
@@ -90,22 +101,28 @@ async function claimIdentities(
 ): Promise<ValidMessage[]> {
   const claimed = new Set<string>();
   for (let i = 0; i < messages.length; i += IDENTITY_CHUNK) {
-    const rows = messages.slice(i, i + IDENTITY_CHUNK).map((m) => ({
-      blade_id: m.message.bladeId,
-      boot_id: m.message.bootId,
-      seq: m.message.seq,
-      kind: m.kind,
-      site_id: m.address.site,
-      frame_id: m.address.frame,
-      observed_at: m.message.observedAt,
-      received_at: m.receivedAt.toISOString(),
-    }));
-    const inserted = await trx
-      .insertInto('ingest_messages')
-      .values(rows)
-      .onConflict((oc) => oc.columns(['blade_id', 'boot_id', 'seq']).doNothing())
-      .returning(['blade_id', 'boot_id', 'seq'])
-      .execute();
+    const rows = messages
+      .slice(i, i + IDENTITY_CHUNK)
+      .map((m) => [
+        m.message.bladeId,
+        m.message.bootId,
+        m.message.seq,
+        m.kind,
+        m.address.site,
+        m.address.frame,
+        m.message.observedAt,
+        m.receivedAt.toISOString(),
+      ]);
+    const inserted = await bulkInsert<{ blade_id: string; boot_id: string; seq: number | string }>(
+      trx,
+      {
+        table: 'ingest_messages',
+        columns: IDENTITY_COLUMNS,
+        rows,
+        suffix:
+          'on conflict ("blade_id", "boot_id", "seq") do nothing returning "blade_id", "boot_id", "seq"',
+      },
+    );
     for (const r of inserted) {
       claimed.add(messageKey({ bladeId: r.blade_id, bootId: r.boot_id, seq: Number(r.seq) }));
     }
