@@ -4,7 +4,7 @@ import { createLogger, type Logger } from '../../shared/logger.js';
 import type { CliIo } from '../cli-io.js';
 import { liveHost } from '../host/live-host.js';
 import { Agent } from '../main.js';
-import { CronScheduler } from '../schedule/cron-scheduler.js';
+import { ClockScheduler } from '../schedule/scheduler.js';
 
 /** JSON logs to the command's stdout (journald under systemd). */
 export function cliLogger(config: AgentConfig, io: CliIo): Logger {
@@ -24,12 +24,19 @@ export async function runCommand(config: AgentConfig, io: CliIo): Promise<number
     config,
     clock: io.clock,
     host: io.host ?? liveHost,
-    scheduler: new CronScheduler(logger.child({ module: 'schedule' })),
+    scheduler: new ClockScheduler(io.clock),
     logger,
   });
-  await agent.start();
-  const signal = await (io.stopSignal ?? new Promise<string>(() => undefined));
-  logger.info({ signal }, 'stopping');
-  await agent.stop();
+  // The clock's timers do not hold the process open (nor, while the link is down, does a
+  // socket): this does, until a signal asks it to stop.
+  const keepAlive = setInterval(() => undefined, 2 ** 30);
+  try {
+    await agent.start();
+    const signal = await (io.stopSignal ?? new Promise<string>(() => undefined));
+    logger.info({ signal }, 'stopping');
+    await agent.stop();
+  } finally {
+    clearInterval(keepAlive);
+  }
   return 0;
 }

@@ -35,6 +35,9 @@ export function connectOptions(config: AgentConfig, address: TopicAddress): ICli
     connectTimeout: m.connectTimeout,
     reconnectPeriod: 0,
     resubscribe: false,
+    // mqtt-packet's cache of every 16-bit number as a Buffer is 7 MB of heap for a client that
+    // sends a message every 15 s.
+    writeCache: false,
   };
   if (m.protocolVersion === 5) {
     options.properties = { sessionExpiryInterval: Math.round(m.sessionExpiry / 1000) };

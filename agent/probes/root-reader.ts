@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { naturalCompare } from './natural-order.js';
 
 /** Errors meaning "this attribute has no value here" (absent hardware, sensor not ready). */
 const ABSENT = new Set(['ENOENT', 'ENOTDIR']);
@@ -12,8 +13,6 @@ const UNAVAILABLE = new Set([
   'EINVAL',
   'EOPNOTSUPP',
 ]);
-
-const collator = new Intl.Collator('en', { numeric: true });
 
 /**
  * Reads small pseudo-files under one root (`/sys` or `/proc`, or a fixture tree). Reads are
@@ -76,7 +75,7 @@ export class RootReader {
       if (!ABSENT.has(code)) this.problems.push(`${this.path(relative)}: ${code || String(error)}`);
       return [];
     }
-    return (pattern ? names.filter((n) => pattern.test(n)) : names).sort(collator.compare);
+    return (pattern ? names.filter((n) => pattern.test(n)) : names).sort(naturalCompare);
   }
 
   problem(message: string): void {

@@ -10,8 +10,11 @@ export interface Scheduler {
 }
 
 /**
- * A scheduler on the injected `Clock`: tests drive it with `ManualClock`. A run still busy when
- * the next one is due makes that one skip (as node-cron's `noOverlap`).
+ * The agent's scheduler, on the injected `Clock` (tests drive it with `ManualClock`): runs land
+ * on the wall clock's multiples of the interval since the epoch, so every blade's heartbeat
+ * falls on the same marks (:00, :15, ...) whatever its time zone. A run still busy when the next
+ * one is due makes that one skip. One timer per job, nothing between runs: a cron library's
+ * time-zone arithmetic kept ICU's calendar data resident for this.
  */
 export class ClockScheduler implements Scheduler {
   constructor(private readonly clock: Clock) {}
@@ -20,11 +23,13 @@ export class ClockScheduler implements Scheduler {
     let timer: TimerHandle | undefined;
     let stopped = false;
     let busy = false;
+    let due = -Infinity;
     const arm = () => {
       if (stopped) return;
       const now = this.clock.now().getTime();
-      const next = (Math.floor(now / intervalMs) + 1) * intervalMs;
-      timer = this.clock.setTimeout(fire, next - now);
+      // Never the mark just served, should the timer fire a millisecond before it.
+      due = Math.max((Math.floor(now / intervalMs) + 1) * intervalMs, due + intervalMs);
+      timer = this.clock.setTimeout(fire, due - now);
     };
     const fire = () => {
       arm();

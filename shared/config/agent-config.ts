@@ -17,8 +17,9 @@ const CRON_DIVISORS: readonly [number, number][] = [
 ];
 
 /**
- * Schedules run on node-cron, so an interval must tile a minute, an hour or a day evenly; the
- * heartbeat's `intervalS` is then exact and the collector's silence timer is true.
+ * Schedules run on the wall clock's multiples of their interval (like cron), so an interval must
+ * tile a minute, an hour or a day evenly; the heartbeat's `intervalS` is then exact and the
+ * collector's silence timer is true.
  */
 export function cronExpressionFor(ms: number): string | undefined {
   for (const [unit, per] of CRON_DIVISORS) {

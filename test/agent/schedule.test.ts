@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../shared/clock.js';
-import { CronScheduler } from '../../agent/schedule/cron-scheduler.js';
 import { ClockScheduler } from '../../agent/schedule/scheduler.js';
 
 afterEach(() => {
@@ -28,21 +27,22 @@ describe('clock scheduler', () => {
     clock.advance(60_000);
     expect(runs).toHaveLength(2);
   });
-});
 
-describe('cron scheduler', () => {
-  it('runs a task through node-cron at its interval', async () => {
-    vi.useFakeTimers({ now: new Date('2026-03-02T14:00:01Z') });
-    const runs: number[] = [];
-    const job = new CronScheduler().every('heartbeat', 15_000, async () => {
-      runs.push(Date.now());
+  it('serves each mark once even when its timer fires a millisecond early', async () => {
+    const clock = new ManualClock('2026-03-02T14:00:07Z');
+    const early = {
+      now: () => clock.now(),
+      setTimeout: (fn: () => void, ms: number) => clock.setTimeout(fn, Math.max(0, ms - 1)),
+    };
+    const runs: string[] = [];
+    const job = new ClockScheduler(early).every('cycle', 15_000, async () => {
+      runs.push(clock.now().toISOString().slice(11, 23));
     });
-    await vi.advanceTimersByTimeAsync(45_000);
+    for (let s = 0; s < 38; s++) {
+      clock.advance(1000);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     job.stop();
-    expect(runs.map((t) => new Date(t).toISOString().slice(11, 19))).toEqual([
-      '14:00:15',
-      '14:00:30',
-      '14:00:45',
-    ]);
+    expect(runs).toEqual(['14:00:14.999', '14:00:29.999', '14:00:44.999']);
   });
 });
