@@ -199,7 +199,8 @@ export class CollectorRuntime {
         name: 'stream',
         start: async () => {
           this.stream = new StreamHub({
-            db: this.store!.db,
+            // Its own read connection: the stream never waits for ingest's transaction.
+            db: this.store!.reader,
             dialect: this.store!.dialect,
             clock,
             auth: this.auth!,

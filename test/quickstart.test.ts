@@ -74,7 +74,7 @@ describe('npm start (the quick start)', () => {
       const { body } = await get('/api/blades');
       return (body.blades as { state: string; siteId: string }[]).find((b) => b.state === 'online');
     });
-    expect(blade.siteId).toBe('nj1');
+    expect(blade.siteId, output).toBe('nj1');
 
     // A test call through the whole path, as the banner suggests.
     const call = spawnSync(process.execPath, ['bin/bladeframe-agent.js', 'test-event'], {
@@ -83,7 +83,7 @@ describe('npm start (the quick start)', () => {
       encoding: 'utf8',
       timeout: 60_000,
     });
-    expect(call.status, call.stderr).toBe(0);
+    expect(call.status, `${call.stdout}${call.stderr}\n${output}`).toBe(0);
     await until('no test ticket', async () => {
       const { body } = await get('/api/tickets?test=true');
       return body.tickets!.length === 1 ? true : undefined;
@@ -91,9 +91,9 @@ describe('npm start (the quick start)', () => {
 
     const exited = new Promise<number | null>((resolve) => child!.once('exit', resolve));
     child.kill('SIGINT');
-    expect(await exited).toBe(0);
+    expect(await exited, output).toBe(0);
     // Both children are gone with it.
-    expect(() => process.kill(-child!.pid!, 0)).toThrow();
+    expect(() => process.kill(-child!.pid!, 0), output).toThrow();
     expect(output).not.toMatch(/stopped \(exit/);
   }, 150_000);
 });

@@ -12,6 +12,12 @@ import type { Database } from './schema.js';
 
 export interface Store {
   db: Kysely<Database>;
+  /**
+   * For reads that must not queue behind a writer's transaction (the live stream). SQLite's one
+   * connection is held by ingest for a whole batch; a second, read-only connection to the same
+   * file sees every commit at once (WAL). PostgreSQL's pool already serves both: the same `db`.
+   */
+  reader: Kysely<Database>;
   dialect: DialectName;
   /** Where it lives, with any password removed (for logs and /healthz). */
   location: string;
@@ -55,12 +61,32 @@ function openSqlite(options: StoreOptions): Store {
   database.pragma(`synchronous = ${options.sqliteSynchronous ?? 'FULL'}`);
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({
-    dialect: new SqliteDialect({
-      database: options.sqliteStatementCache === false ? database : withStatementCache(database),
-    }),
-  });
-  return { db, dialect: 'sqlite', location: file, close: () => db.destroy() };
+  const cached = (d: SQLite.Database) =>
+    options.sqliteStatementCache === false ? d : withStatementCache(d);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cached(database) }) });
+  let reader = db;
+  if (file !== ':memory:') {
+    // Opened on first use, after the migrations have created the file's tables.
+    reader = new Kysely<Database>({
+      dialect: new SqliteDialect({
+        database: async () => {
+          const readonly = new SQLite(file, { readonly: true });
+          readonly.pragma('busy_timeout = 5000');
+          return cached(readonly);
+        },
+      }),
+    });
+  }
+  return {
+    db,
+    reader,
+    dialect: 'sqlite',
+    location: file,
+    close: async () => {
+      if (reader !== db) await reader.destroy();
+      await db.destroy();
+    },
+  };
 }
 
 function openPostgres(url: string, schema?: string): Store {
@@ -73,7 +99,7 @@ function openPostgres(url: string, schema?: string): Store {
   pool.on('error', () => undefined);
   const db = new Kysely<Database>({ dialect: new CurrentSchemaPostgresDialect({ pool }) });
   const location = url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
-  return { db, dialect: 'postgres', location, close: () => db.destroy() };
+  return { db, reader: db, dialect: 'postgres', location, close: () => db.destroy() };
 }
 
 async function migrate(db: Kysely<Database>, logger: Logger): Promise<void> {
