@@ -120,6 +120,9 @@ export class IngestPipeline {
         while (this.waiters.length > 0 && this.queue.length < this.options.maxPending) {
           this.waiters.shift()!();
         }
+        // Let what the commit set off (the stream's read and its socket writes, acknowledgements)
+        // and the sockets' new packets run before the next batch takes the thread.
+        if (this.queue.length > 0) await new Promise((resolve) => setImmediate(resolve));
       }
     } finally {
       this.running = false;
