@@ -179,7 +179,9 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 async function main(): Promise<void> {
   await ensureBundle();
   const exporter = ensureNodeExporter();
-  if (exporter.path === null) console.log(`node_exporter unavailable (${exporter.reason})`);
+  if (exporter.path === null) {
+    console.log(`node_exporter unavailable (${exporter.reason}): measuring the agent alone`);
+  }
 
   let broker: EmbeddedBroker | undefined;
   let mqttUrl = process.env.MQTT_URL;
