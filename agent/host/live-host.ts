@@ -15,13 +15,25 @@ import type {
 const run = promisify(execFile);
 const SLOW_CALL_MS = 120_000;
 
-type Si = typeof SystemInformation;
+type Si = Pick<typeof SystemInformation, 'osInfo' | 'system' | 'bios' | 'diskLayout'>;
 let si: Promise<Si> | undefined;
-/** Loaded on first use: most cycles never need it, and it is a large module to keep resident. */
+/**
+ * Loaded on first use: most cycles never need it. Only the three parts of the library the agent
+ * calls, not its index, which would load and keep resident every other part (CPU, network,
+ * processes, graphics, Wi-Fi, Docker...).
+ */
 function systeminformation(): Promise<Si> {
-  si ??= import('systeminformation').then(
-    (m) => ((m as unknown as { default?: Si }).default ?? m) as Si,
-  );
+  const part = (m: unknown): Partial<Si> => ((m as { default?: Si }).default ?? m) as Partial<Si>;
+  si ??= Promise.all([
+    import('systeminformation/lib/osinfo.js'),
+    import('systeminformation/lib/system.js'),
+    import('systeminformation/lib/filesystem.js'),
+  ]).then(([os, system, fs]) => ({
+    osInfo: part(os).osInfo!,
+    system: part(system).system!,
+    bios: part(system).bios!,
+    diskLayout: part(fs).diskLayout!,
+  }));
   return si;
 }
 
