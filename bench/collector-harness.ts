@@ -3,7 +3,6 @@
 // publisher that keeps a bounded number of messages ahead of whoever consumes them.
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import mqtt from 'mqtt';
 import type { CollectorRuntime } from '../collector/runtime.js';
 import { startTestBroker, type TestBroker } from '../test/support/broker.js';
 import { startTestCollector, testCollectorConfig } from '../test/support/collector.js';
@@ -265,23 +264,43 @@ export class Progress {
   }
 }
 
-/** A plain subscriber that only counts what it receives (QoS 1, acknowledged at once). */
+/**
+ * A plain subscriber that only counts what it receives (QoS 1, acknowledged at once), on a
+ * thread of its own (`bare-subscriber-worker.mjs`); its count is relayed to `counter` here.
+ */
 export async function bareSubscriber(
   broker: TestBroker,
   site: string,
 ): Promise<{ counter: Progress; close(): Promise<void> }> {
   const counter = new Progress();
-  const client = await mqtt.connectAsync(broker.url, {
+  const shared = new SharedArrayBuffer(4);
+  const count = new Int32Array(shared);
+  const channel = await WorkerChannel.start<{ type: 'close' }>('./bare-subscriber-worker.mjs', {
+    url: broker.url,
     protocolVersion: broker.protocolVersion,
-    clientId: `bench-bare-${process.pid}-${Math.random().toString(36).slice(2, 7)}`,
-    clean: true,
-    reconnectPeriod: 0,
-    // As the collector asks (MQTT 5).
-    ...(broker.protocolVersion === 5 ? { properties: { receiveMaximum: 1000 } } : {}),
+    site,
+    count: shared,
   });
-  client.on('message', () => counter.add());
-  await client.subscribeAsync(`bladeframe/v1/${site}/+/+/#`, { qos: 1 });
-  return { counter, close: () => client.endAsync() };
+  let open = true;
+  const relay = (async () => {
+    let seen = 0;
+    while (open) {
+      const value = Atomics.load(count, 0);
+      if (value > seen) {
+        counter.add(value - seen);
+        seen = value;
+      } else await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+  })();
+  return {
+    counter,
+    close: async () => {
+      open = false;
+      await relay;
+      await channel.command({ type: 'close' });
+      await channel.terminate();
+    },
+  };
 }
 
 export function percentile(sorted: readonly number[], p: number): number {
