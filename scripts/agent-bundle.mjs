@@ -49,6 +49,26 @@ const lazyMqttTransports = {
 };
 
 /**
+ * zod's error messages in every language it knows (`z.locales`) are 290 kB of the bundle's
+ * resident source; the agent reports configuration errors in English, its default.
+ */
+const englishOnlyZod = {
+  name: 'english-only-zod',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /zod[\\/]v4[\\/](classic|core)$/.test(args.resolveDir)
+        ? { path: 'zod/locales', namespace: 'english', pluginData: args.resolveDir }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'english' }, (args) => ({
+      contents: "export { default as en } from '../locales/en.js';",
+      loader: 'js',
+      resolveDir: args.pluginData,
+    }));
+  },
+};
+
+/**
  * V8's optimising compiler would page in megabytes of its own machine code to speed up a cycle
  * that takes a millisecond or two every 15 s; the agent runs without it. Set first thing, before
  * any of the bundle's code has run hot.
@@ -67,7 +87,7 @@ export async function bundleAgent(outfile) {
     entryPoints: [new URL('../agent/cli.ts', import.meta.url).pathname],
     outfile,
     banner: { js: `${commonBundleOptions.banner.js} ${NO_OPTIMISER}` },
-    plugins: [lazyMqttTransports],
+    plugins: [lazyMqttTransports, englishOnlyZod],
     minifyWhitespace: true,
     minifySyntax: true,
     write: false,
