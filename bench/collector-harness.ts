@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { CollectorRuntime } from '../collector/runtime.js';
 import { startTestBroker, type TestBroker } from '../test/support/broker.js';
+import { mosquittoInstalled, startDeployedMosquitto } from './deployed-mosquitto.js';
 import { startTestCollector, testCollectorConfig } from '../test/support/collector.js';
 import { bytes, FakeBlade } from '../test/support/messages.js';
 import { collectorStoreTargets, type TestDataLocation } from '../test/support/stores.js';
@@ -12,7 +13,28 @@ import { until } from '../test/support/wait.js';
 
 export { collectorStoreTargets };
 
+/**
+ * The broker: the one named by BENCH_MQTT_URL; else, where Mosquitto is installed, a private
+ * one with the deployment's queue settings; else MQTT_URL or an embedded aedes, as the tests.
+ */
 export async function benchBroker(): Promise<TestBroker & { name: string }> {
+  const named = process.env.BENCH_MQTT_URL;
+  if (named) {
+    return {
+      url: named,
+      protocolVersion: 5,
+      embedded: false,
+      stop: async () => undefined,
+      name: `BENCH_MQTT_URL (${named})`,
+    };
+  }
+  if (mosquittoInstalled()) {
+    const broker = await startDeployedMosquitto();
+    return {
+      ...broker,
+      name: `a private Mosquitto with deploy/mosquitto's queue settings (${broker.url})`,
+    };
+  }
   const broker = await startTestBroker();
   return { ...broker, name: broker.embedded ? 'embedded aedes' : `MQTT_URL (${broker.url})` };
 }
