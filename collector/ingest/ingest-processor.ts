@@ -32,7 +32,6 @@ export interface IngestProcessorOptions {
   fleet: FleetApplySettings;
 }
 
-const IDENTITY_CHUNK = 500;
 const IDENTITY_COLUMNS = [
   'blade_id',
   'boot_id',
@@ -99,11 +98,12 @@ async function claimIdentities(
   trx: Kysely<Database>,
   messages: readonly ValidMessage[],
 ): Promise<ValidMessage[]> {
-  const claimed = new Set<string>();
-  for (let i = 0; i < messages.length; i += IDENTITY_CHUNK) {
-    const rows = messages
-      .slice(i, i + IDENTITY_CHUNK)
-      .map((m) => [
+  const inserted = await bulkInsert<{ blade_id: string; boot_id: string; seq: number | string }>(
+    trx,
+    {
+      table: 'ingest_messages',
+      columns: IDENTITY_COLUMNS,
+      rows: messages.map((m) => [
         m.message.bladeId,
         m.message.bootId,
         m.message.seq,
@@ -112,21 +112,14 @@ async function claimIdentities(
         m.address.frame,
         m.message.observedAt,
         m.receivedAt.toISOString(),
-      ]);
-    const inserted = await bulkInsert<{ blade_id: string; boot_id: string; seq: number | string }>(
-      trx,
-      {
-        table: 'ingest_messages',
-        columns: IDENTITY_COLUMNS,
-        rows,
-        suffix:
-          'on conflict ("blade_id", "boot_id", "seq") do nothing returning "blade_id", "boot_id", "seq"',
-      },
-    );
-    for (const r of inserted) {
-      claimed.add(messageKey({ bladeId: r.blade_id, bootId: r.boot_id, seq: Number(r.seq) }));
-    }
-  }
+      ]),
+      suffix:
+        'on conflict ("blade_id", "boot_id", "seq") do nothing returning "blade_id", "boot_id", "seq"',
+    },
+  );
+  const claimed = new Set(
+    inserted.map((r) => messageKey({ bladeId: r.blade_id, bootId: r.boot_id, seq: Number(r.seq) })),
+  );
   return messages.filter((m) => claimed.has(messageKey(m.message)));
 }
 
