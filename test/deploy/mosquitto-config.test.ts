@@ -1,17 +1,20 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  freePort,
+  mosquittoInstalled,
+  runMosquitto,
+  type RunningMosquitto,
+} from '../support/mosquitto.js';
 import { DEPLOY } from './support/installer.js';
 
 const CONF = join(DEPLOY, 'mosquitto', 'bladeframe.conf');
 const ACL = join(DEPLOY, 'mosquitto', 'bladeframe.acl');
-const hasMosquitto =
-  spawnSync('mosquitto', ['-h']).error === undefined &&
-  spawnSync('mosquitto_passwd', ['-h']).error === undefined;
+const hasMosquitto = mosquittoInstalled();
 
 /**
  * The shipped file as Debian's mosquitto.conf includes it (from conf.d, after its own
@@ -37,24 +40,13 @@ function installConfig(dir: string, port: number): string {
   return main;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 describe.skipIf(!hasMosquitto)('deploy/mosquitto: the broker configuration and ACL', () => {
-  let broker: ChildProcess;
+  let broker: RunningMosquitto | undefined;
   let url: string;
-  let log = '';
   const clients: MqttClient[] = [];
 
   beforeAll(async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bf-mosquitto-'));
-    // Mosquitto started as root reads its files as the mosquitto user.
     const port = await freePort();
     url = `mqtt://127.0.0.1:${port}`;
     writeFileSync(join(dir, 'bladeframe.acl'), readFileSync(ACL));
@@ -63,25 +55,17 @@ describe.skipIf(!hasMosquitto)('deploy/mosquitto: the broker configuration and A
       const args = ['-b', ...(i === 0 ? ['-c'] : []), passwd, user, `${user}-secret`];
       expect(spawnSync('mosquitto_passwd', args).status).toBe(0);
     }
+    // Mosquitto started as root reads its files as the mosquitto user.
     chmodSync(passwd, 0o644);
     chmodSync(join(dir, 'bladeframe.acl'), 0o644);
     // Its persistence file is written as the mosquitto user.
     chmodSync(dir, 0o777);
-    broker = spawn('mosquitto', ['-c', installConfig(dir, port), '-v'], { stdio: 'pipe' });
-    broker.stderr!.on('data', (d: Buffer) => (log += d.toString()));
-    broker.stdout!.on('data', (d: Buffer) => (log += d.toString()));
-    const deadline = Date.now() + 10_000;
-    while (!log.includes(`Opening ipv4 listen socket on port ${port}`)) {
-      if (broker.exitCode !== null || Date.now() > deadline) {
-        throw new Error(`mosquitto did not start with the shipped settings:\n${log}`);
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    broker = await runMosquitto(installConfig(dir, port), port);
   });
 
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.endAsync(true)));
-    broker?.kill('SIGKILL');
+    await broker?.stop();
   });
 
   async function connect(username: string | undefined, protocolVersion: 4 | 5 = 4) {
