@@ -12,7 +12,7 @@ export interface BulkInsert {
   suffix?: string;
 }
 
-/** Most rows in one statement: 27 columns × 256 stays well under SQLite's 32,766 parameters. */
+/** Most rows in one statement: a blade's 29 columns × 256 stays well under SQLite's 32,766 parameters. */
 const MAX_ROWS = 256;
 
 /**
