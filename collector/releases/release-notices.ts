@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { Clock, TimerHandle } from '../../shared/clock.js';
+import type { Clock } from '../../shared/clock.js';
+import { ScheduledRuns } from '../scheduled-runs.js';
 import type { Contract, ContractContact } from '../../shared/config/contract.js';
 import { silentLogger, type Logger } from '../../shared/logger.js';
 import type { Mailer } from '../notify/mailer.js';
@@ -65,9 +66,7 @@ export class ReleaseNotices {
   private readonly mailer: Mailer | undefined;
   private readonly logger: Logger;
   private readonly alerts: AlertEmitter;
-  private timer: TimerHandle | undefined;
-  private running: Promise<unknown> = Promise.resolve();
-  private stopped = true;
+  private readonly runs: ScheduledRuns;
 
   constructor(deps: ReleaseNoticesDeps) {
     this.db = deps.db;
@@ -76,48 +75,35 @@ export class ReleaseNotices {
     this.mailer = deps.mailer;
     this.logger = (deps.logger ?? silentLogger).child({ module: 'release-notices' });
     this.alerts = new AlertEmitter(this.logger);
+    this.runs = new ScheduledRuns({
+      clock: this.clock,
+      logger: this.logger,
+      failure: 'release notice check failed',
+      run: () => this.check(),
+      next: (now) => this.nextRun(now),
+    });
   }
 
   onAlert(listener: AlertListener): () => void {
     return this.alerts.on(listener);
   }
 
-  async start(): Promise<void> {
-    this.stopped = false;
-    await this.tick();
+  start(): Promise<void> {
+    return this.runs.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    this.timer?.cancel();
-    this.timer = undefined;
-    await this.running.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.runs.stop();
   }
 
-  /** Resolves once the current check is done. */
-  async settled(): Promise<void> {
-    await this.running.catch(() => undefined);
-  }
-
-  private tick(): Promise<void> {
-    const run = this.running.then(() => this.check());
-    this.running = run.catch((error) => {
-      this.logger.error({ err: (error as Error).message }, 'release notice check failed');
-    });
-    return this.running.then(() => this.schedule());
+  /** Resolves once the run in progress (if any) is done. */
+  settled(): Promise<void> {
+    return this.runs.settled();
   }
 
   /** The next check: each day at the daily report's hour, in the contract's zone. */
-  private schedule(): void {
-    if (this.stopped) return;
-    const now = this.clock.now();
-    const next = nextLocalTime(
-      now,
-      this.contract.reports.daily.sendAt,
-      this.contract.businessHours.zone,
-    );
-    this.timer?.cancel();
-    this.timer = this.clock.setTimeout(() => void this.tick(), next.getTime() - now.getTime());
+  private nextRun(now: Date): Date {
+    return nextLocalTime(now, this.contract.reports.daily.sendAt, this.contract.businessHours.zone);
   }
 
   async blades(): Promise<BladeSoftware[]> {

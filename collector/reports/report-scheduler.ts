@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { DateTime } from 'luxon';
-import type { Clock, TimerHandle } from '../../shared/clock.js';
+import type { Clock } from '../../shared/clock.js';
+import { ScheduledRuns } from '../scheduled-runs.js';
 import type { Contract, ContractContact } from '../../shared/config/contract.js';
 import { silentLogger, type Logger } from '../../shared/logger.js';
 import type { MailAttachment, Mailer } from '../notify/mailer.js';
@@ -61,9 +62,7 @@ export class ReportScheduler {
   private readonly mailer: Mailer | undefined;
   private readonly logger: Logger;
   private readonly catchUpDays: number;
-  private timer: TimerHandle | undefined;
-  private running: Promise<unknown> = Promise.resolve();
-  private stopped = true;
+  private readonly runs: ScheduledRuns;
 
   constructor(deps: ReportSchedulerDeps) {
     this.db = deps.db;
@@ -73,49 +72,42 @@ export class ReportScheduler {
     this.mailer = deps.mailer;
     this.logger = (deps.logger ?? silentLogger).child({ module: 'report-scheduler' });
     this.catchUpDays = deps.catchUpDays ?? 7;
+    this.runs = new ScheduledRuns({
+      clock: this.clock,
+      logger: this.logger,
+      failure: 'scheduled reports failed',
+      run: () => this.runDue(),
+      next: (now) => this.nextRun(now),
+    });
   }
 
-  async start(): Promise<void> {
-    this.stopped = false;
-    await this.tick();
+  start(): Promise<void> {
+    return this.runs.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    this.timer?.cancel();
-    this.timer = undefined;
-    await this.running.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.runs.stop();
   }
 
   /** Resolves once the run in progress (if any) is done. */
-  async settled(): Promise<void> {
-    await this.running.catch(() => undefined);
+  settled(): Promise<void> {
+    return this.runs.settled();
   }
 
   private get zone(): string {
     return this.contract.businessHours.zone;
   }
 
-  private tick(): Promise<void> {
-    const run = this.running.then(() => this.runDue());
-    this.running = run.catch((error) => {
-      this.logger.error({ err: (error as Error).message }, 'scheduled reports failed');
-    });
-    return this.running.then(() => this.schedule());
-  }
-
   /** Wakes at the next of the reports' hours; each wake sends whatever has fallen due. */
-  private schedule(): void {
-    if (this.stopped) return;
-    const now = this.clock.now();
+  private nextRun(now: Date): Date {
     const { daily, monthly, requirements } = this.contract.reports;
-    const next = Math.min(
-      ...[daily.sendAt, monthly.sendAt, requirements.sendAt].map((t) =>
-        nextLocalTime(now, t, this.zone).getTime(),
+    return new Date(
+      Math.min(
+        ...[daily.sendAt, monthly.sendAt, requirements.sendAt].map((t) =>
+          nextLocalTime(now, t, this.zone).getTime(),
+        ),
       ),
     );
-    this.timer?.cancel();
-    this.timer = this.clock.setTimeout(() => void this.tick(), next - now.getTime());
   }
 
   /** The deliveries recorded, newest first. */
