@@ -79,7 +79,7 @@ async function run(target: (typeof collectorStoreTargets)[number]): Promise<void
       await subscriber.close();
     }
     await publisher.settle();
-    const stored = await countMessages(runtime, site);
+    const stored = await countMessages(runtime);
     console.log(`${target.name}:`);
     report('storm mix', bare, ingest);
     report("fleet's day", bareDay, ingestDay);
@@ -152,11 +152,16 @@ async function latency(
   );
 }
 
-async function countMessages(runtime: CollectorRuntime, site: string): Promise<number> {
-  const row = await runtime
-    .store!.db.selectFrom('ingest_messages')
-    .select((eb) => eb.fn.countAll().as('n'))
-    .where('site_id', '=', site)
-    .executeTakeFirst();
-  return Number(row?.n ?? 0);
+/** Messages stored: identity rows, and health snapshots (a health message's identity). */
+async function countMessages(runtime: CollectorRuntime): Promise<number> {
+  const db = runtime.store!.db;
+  let total = 0;
+  for (const table of ['ingest_messages', 'health_snapshots'] as const) {
+    const row = await db
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirst();
+    total += Number(row?.n ?? 0);
+  }
+  return total;
 }

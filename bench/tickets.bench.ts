@@ -150,9 +150,9 @@ async function run(name: string, open: () => Promise<Store>): Promise<void> {
   }
 }
 
-await run('sqlite', () => openStore({ sqliteFile: ':memory:', sqliteSynchronous: 'NORMAL' }));
+await run('sqlite', () => openStore({ sqliteFile: ':memory:', sqliteSync: 'off' }));
 await run('sqlite without the statement cache', () =>
-  openStore({ sqliteFile: ':memory:', sqliteSynchronous: 'NORMAL', sqliteStatementCache: false }),
+  openStore({ sqliteFile: ':memory:', sqliteSync: 'off', sqliteStatementCache: false }),
 );
 
 const url = process.env.DATABASE_URL;

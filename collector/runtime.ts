@@ -170,7 +170,8 @@ export class CollectorRuntime {
           this.store = await openStore({
             databaseUrl: config.store.databaseUrl,
             dataDir: config.store.dataDir,
-            sqliteSynchronous: config.store.sqliteSynchronous,
+            sqliteSync: config.store.sqliteSync,
+            sqliteCheckpoint: config.store.sqliteCheckpoint,
             logger: log('store'),
           });
           await syncSites(this.store.db, contractSites(contract), clock.now());
@@ -414,6 +415,7 @@ export class CollectorRuntime {
             logger: log('ingest'),
             maxBatch: Math.min(config.ingest.maxBatch, config.mqtt.receiveMaximum),
             maxPending: config.ingest.maxPending,
+            gatherMs: config.ingest.gather,
             onCommitted: (outcome) => {
               this.stream?.poke();
               if (outcome.livenessChanged) this.liveness?.poke();
@@ -434,6 +436,7 @@ export class CollectorRuntime {
             keepaliveS: config.mqtt.keepaliveS,
             sessionExpiryMs: config.mqtt.sessionExpiry,
             receiveMaximum: config.mqtt.receiveMaximum,
+            maxPending: config.ingest.maxPending,
             pipeline: this.pipeline,
             clock,
             logger: log('mqtt'),

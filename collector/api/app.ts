@@ -31,6 +31,7 @@ import { createMetrics } from './metrics.js';
 import ticketRoutes from './routes/tickets.js';
 import webRoutes, { type WebOptions } from './routes/web.js';
 import type { StreamHub } from './stream/stream-hub.js';
+import { whenDurable } from '../store/durability.js';
 
 export interface AppOptions {
   db: Kysely<Database>;
@@ -74,6 +75,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
   });
   installErrorHandling(app);
+  // A request that changed something is answered once the change would survive power loss.
+  app.addHook('onSend', async (request) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') await whenDurable(options.db);
+  });
   // Before any route: every route registered from here on gets its access guard.
   app.decorate('routeEntries', installAccessControl(app, options.auth));
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });

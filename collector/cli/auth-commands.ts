@@ -21,7 +21,9 @@ async function withAuth<T>(
   const store: Store = await openStore({
     databaseUrl: config.store.databaseUrl,
     dataDir: config.store.dataDir,
-    sqliteSynchronous: config.store.sqliteSynchronous,
+    sqliteSync: config.store.sqliteSync,
+    // A short-lived command: gone before a checkpoint thread would have anything to do.
+    sqliteCheckpoint: 'inline',
   });
   try {
     return await fn(new AuthService(store.db, systemClock));

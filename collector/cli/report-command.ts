@@ -49,7 +49,9 @@ async function withReports<T>(
   const store: Store = await openStore({
     databaseUrl: config.store.databaseUrl,
     dataDir: config.store.dataDir,
-    sqliteSynchronous: config.store.sqliteSynchronous,
+    sqliteSync: config.store.sqliteSync,
+    // A short-lived command: gone before a checkpoint thread would have anything to do.
+    sqliteCheckpoint: 'inline',
   });
   try {
     const spares = new SparesService({ db: store.db, contract, clock });

@@ -52,7 +52,6 @@ const UPDATED_COLUMNS = [
   'last_seen_at',
   'birth_at',
   'last_health_at',
-  'last_health',
 ] as const satisfies readonly Exclude<keyof BladeTable, 'blade_id' | 'first_seen_at'>[];
 
 // A column added to blades and not to the list above fails to compile here.
@@ -73,8 +72,7 @@ const addMs = (at: Date, ms: number) => new Date(at.getTime() + ms).toISOString(
 /**
  * Applies a batch of new (deduplicated) messages to the registry in the caller's transaction:
  * each blade is read once, changed in memory message by message in arrival order, and written
- * once; health snapshots go in one multi-row insert. Any message from a blade except its will
- * or a clean shutdown is proof of life.
+ * once. Any message from a blade except its will or a clean shutdown is proof of life.
  */
 export async function applyFleetMessages(
   trx: Kysely<Database>,
@@ -97,7 +95,6 @@ export async function applyFleetMessages(
   }
 
   const touched = new Map<string, BladeTable>();
-  const snapshots: [string, string, string, string][] = [];
   const frames = new Map<string, { site: string; frame: string; at: string }>();
   let livenessChanged = false;
 
@@ -175,10 +172,8 @@ export async function applyFleetMessages(
       }
       case 'health': {
         blade.heartbeat_s = m.message.intervalS;
+        // The snapshot itself was stored as the message's identity (see health-snapshots.ts).
         blade.last_health_at = at;
-        const snapshot = JSON.stringify(m.message);
-        blade.last_health = snapshot;
-        snapshots.push([bladeId, m.message.observedAt, at, snapshot]);
         alive();
         blade.silent_deadline = deadline();
         break;
@@ -259,11 +254,6 @@ export async function applyFleetMessages(
     rows: [...touched.values()].map((blade) => BLADE_COLUMNS.map((c) => blade[c])),
     suffix: BLADE_UPSERT,
   });
-  await bulkInsert(trx, {
-    table: 'health_snapshots',
-    columns: ['blade_id', 'observed_at', 'received_at', 'snapshot'],
-    rows: snapshots,
-  });
   return { environments, livenessChanged };
 }
 
@@ -306,6 +296,5 @@ function newBlade(
     last_seen_at: at,
     birth_at: null,
     last_health_at: null,
-    last_health: null,
   };
 }

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import type { BladeState, BladeTable } from './tables.js';
 
@@ -36,7 +36,22 @@ export interface BladeView {
 
 const parse = (text: string | null): unknown => (text === null ? null : JSON.parse(text));
 
-export function toBladeView(row: BladeTable): BladeView {
+/** A blade row with its latest health snapshot (JSON), as `withLastHealth` selects it. */
+export type BladeWithHealth = BladeTable & { last_health: string | null };
+
+/** The blade's latest health snapshot, through the index on (blade_id, received_at). */
+function lastHealth(eb: ExpressionBuilder<Database, 'blades'>) {
+  return eb
+    .selectFrom('health_snapshots as h')
+    .select('h.snapshot')
+    .whereRef('h.blade_id', '=', 'blades.blade_id')
+    .whereRef('h.received_at', '=', 'blades.last_health_at')
+    .orderBy('h.id', 'desc')
+    .limit(1)
+    .as('last_health');
+}
+
+export function toBladeView(row: BladeWithHealth): BladeView {
   return {
     bladeId: row.blade_id,
     siteId: row.site_id,
@@ -81,7 +96,8 @@ export async function listBlades(
 ): Promise<BladeView[]> {
   let q = db
     .selectFrom('blades')
-    .selectAll()
+    .selectAll('blades')
+    .select(lastHealth)
     .orderBy('site_id')
     .orderBy('frame_id')
     .orderBy('blade_id');
@@ -98,7 +114,8 @@ export async function getBlade(
 ): Promise<BladeView | undefined> {
   const row = await db
     .selectFrom('blades')
-    .selectAll()
+    .selectAll('blades')
+    .select(lastHealth)
     .where('blade_id', '=', bladeId)
     .executeTakeFirst();
   return row ? toBladeView(row) : undefined;
@@ -199,11 +216,28 @@ export async function syncSites(
   });
 }
 
-/** Drops health snapshots received before a time; returns how many. */
+/**
+ * Drops health snapshots received before a time, but for each blade's latest (what the blade's
+ * view shows, however long ago it was); returns how many. Snapshots are stored in the order they
+ * arrive, so the old ones are those before the first recent one by id: found by walking from the
+ * oldest, over just the rows to drop (no index on the receive time to keep up with every insert).
+ */
 export async function pruneHealthSnapshots(db: Kysely<Database>, before: Date): Promise<number> {
+  const cutoff = before.toISOString();
+  const firstKept = await db
+    .selectFrom('health_snapshots')
+    .select('id')
+    .where('received_at', '>=', cutoff)
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst();
   const result = await db
     .deleteFrom('health_snapshots')
-    .where('received_at', '<', before.toISOString())
+    .$if(firstKept !== undefined, (q) => q.where('id', '<', Number(firstKept!.id)))
+    .where('received_at', '<', cutoff)
+    .where(
+      sql<boolean>`not exists (select 1 from blades b where b.blade_id = health_snapshots.blade_id and b.last_health_at = health_snapshots.received_at)`,
+    )
     .executeTakeFirst();
   return Number(result.numDeletedRows);
 }

@@ -59,14 +59,16 @@ export interface BladeTable {
   first_seen_at: string;
   last_seen_at: string;
   birth_at: string | null;
+  /** When the last health snapshot was received: it is the one in health_snapshots then. */
   last_health_at: string | null;
-  /** JSON: the last health snapshot. */
-  last_health: string | null;
 }
 
 export interface HealthSnapshotTable {
   id: Generated<number>;
   blade_id: string;
+  /** The health message's identity (null on snapshots stored before it was kept). */
+  boot_id: string | null;
+  seq: number | null;
   observed_at: string;
   received_at: string;
   snapshot: string;

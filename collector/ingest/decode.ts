@@ -11,6 +11,8 @@ export type ValidMessage = {
     address: TopicAddress;
     message: MessageByKind[K];
     receivedAt: Date;
+    /** The message as validated, in JSON, when the ingest thread has already written it. */
+    text?: string;
   };
 }[MessageKind];
 
@@ -60,15 +62,25 @@ export function decodeDelivery(topic: string, payload: Buffer, receivedAt: Date)
       );
     }
   }
-  const { site, frame, blade } = parsed;
+  return valid(topic, parsed, result.message, receivedAt);
+}
+
+function valid(
+  topic: string,
+  { kind, site, frame, blade }: Exclude<ReturnType<typeof parseTopic>, { error: string }>,
+  message: unknown,
+  receivedAt: Date,
+  text?: string,
+): Decoded {
   return {
     ok: true,
     value: {
-      kind: parsed.kind,
+      kind,
       topic,
       address: { site, frame, blade },
-      message: result.message,
+      message,
       receivedAt,
+      ...(text !== undefined ? { text } : {}),
     } as ValidMessage,
   };
 }
@@ -76,4 +88,44 @@ export function decodeDelivery(topic: string, payload: Buffer, receivedAt: Date)
 /** Identity of a message: `(bladeId, bootId, seq)`. */
 export function messageKey(m: { bladeId: string; bootId: string; seq: number }): string {
   return `${m.bladeId}\u0000${m.bootId}\u0000${m.seq}`;
+}
+
+/** The ingest thread's verdict on a payload, so the store's thread need not validate it again. */
+export type Verdict = { ok: true } | { ok: false; code: ErrorCode; reason: string };
+
+/**
+ * Validates a delivery on the ingest thread. A valid message goes on as the JSON of what was
+ * validated (unknown fields dropped), which the store's thread only parses; an invalid one goes
+ * on as it came, with the reason.
+ */
+export function checkDelivery(
+  topic: string,
+  payload: Buffer,
+): { payload: Buffer; verdict: Verdict } {
+  const decoded = decodeDelivery(topic, payload, new Date(0));
+  if (!decoded.ok) {
+    const { code, reason } = decoded.deadLetter;
+    return { payload, verdict: { ok: false, code, reason } };
+  }
+  return { payload: Buffer.from(JSON.stringify(decoded.value.message)), verdict: { ok: true } };
+}
+
+/** Turns a delivery the ingest thread has checked into a valid message or a dead letter. */
+export function acceptChecked(
+  topic: string,
+  payload: Buffer,
+  receivedAt: Date,
+  verdict: Verdict,
+): Decoded {
+  if (!verdict.ok) {
+    return {
+      ok: false,
+      deadLetter: { topic, payload, code: verdict.code, reason: verdict.reason, receivedAt },
+    };
+  }
+  const parsed = parseTopic(topic);
+  // Checked on the ingest thread already; a topic that fails here would be a defect.
+  if ('error' in parsed) throw new Error(`checked topic is invalid: ${parsed.error}`);
+  const text = payload.toString('utf8');
+  return valid(topic, parsed, JSON.parse(text) as unknown, receivedAt, text);
 }

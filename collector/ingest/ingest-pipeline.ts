@@ -1,7 +1,9 @@
+import { performance } from 'node:perf_hooks';
 import { sql, type Kysely } from 'kysely';
 import type { Clock } from '../../shared/clock.js';
 import { silentLogger, type Logger } from '../../shared/logger.js';
 import type { Database } from '../store/schema.js';
+import { untilDurable } from '../store/durability.js';
 import { isTransientConflict } from '../store/transient-errors.js';
 import { insertDeadLetters } from './dead-letters.js';
 import type { BatchOutcome, Delivery, IngestProcessor } from './ingest-processor.js';
@@ -15,6 +17,12 @@ export interface IngestPipelineOptions {
   maxBatch: number;
   /** Deliveries held (received, not yet durable) before the broker is made to wait. */
   maxPending: number;
+  /**
+   * After a batch, how long the next may wait (ms, default 0) while messages keep arriving:
+   * a socket gives one read per turn of the event loop, and a commit costs the same for 80
+   * messages as for 500.
+   */
+  gatherMs?: number;
   /** Called after each durable batch (fleet liveness listens). */
   onCommitted?: (outcome: BatchOutcome) => void;
   /** Wait between retries while the store is unreachable (doubles up to 30 s). */
@@ -62,6 +70,10 @@ export class IngestPipeline {
   private lastCommitAt: Date | null = null;
   private storeAvailable = true;
   private readonly commitListeners = new Set<(outcome: BatchOutcome) => void>();
+  /** Batches committed and not yet durable, oldest first: their acknowledgements wait. */
+  private readonly unflushed: { size: number; oldest: Date }[] = [];
+  /** Settles when the last committed batch has been acknowledged (the chain keeps their order). */
+  private tail: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: IngestPipelineOptions) {
     this.logger = options.logger ?? silentLogger;
@@ -75,8 +87,15 @@ export class IngestPipeline {
       // Let the rest of the socket's buffered packets queue up before the first commit.
       setImmediate(() => void this.run());
     }
-    if (this.queue.length < this.options.maxPending) return Promise.resolve();
+    if (this.held() < this.options.maxPending) return Promise.resolve();
     return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  /** Received and not yet durable: queued, or committed and waiting for the disk. */
+  private held(): number {
+    let n = this.queue.length;
+    for (const batch of this.unflushed) n += batch.size;
+    return n;
   }
 
   /** Listens for each durable batch, after its acknowledgements (metrics, benchmarks). */
@@ -87,14 +106,16 @@ export class IngestPipeline {
 
   /** Resolves when everything queued so far is durable and acknowledged. */
   async drain(): Promise<void> {
-    if (!this.running && this.queue.length === 0) return;
-    await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    if (this.running || this.queue.length > 0) {
+      await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    }
+    await this.tail;
   }
 
   stats(): IngestStats {
-    const oldest = this.queue[0]?.delivery.receivedAt;
+    const oldest = this.unflushed[0]?.oldest ?? this.queue[0]?.delivery.receivedAt;
     return {
-      pending: this.queue.length,
+      pending: this.held(),
       lagMs: oldest ? Math.max(0, this.options.clock.now().getTime() - oldest.getTime()) : 0,
       ...this.totals,
       lastCommitAt: this.lastCommitAt?.toISOString() ?? null,
@@ -108,27 +129,59 @@ export class IngestPipeline {
         const batch = this.queue.slice(0, this.options.maxBatch);
         const outcome = await this.commit(batch.map((p) => p.delivery));
         this.queue.splice(0, batch.length);
-        this.totals.processed += outcome.processed;
-        this.totals.duplicates += outcome.duplicates;
-        this.totals.deadLetters += outcome.deadLetters;
-        this.totals.batches++;
-        this.totals.lastBatchSize = batch.length;
-        this.lastCommitAt = this.options.clock.now();
-        for (const p of batch) p.ack();
-        this.options.onCommitted?.(outcome);
-        for (const listener of this.commitListeners) listener(outcome);
-        while (this.waiters.length > 0 && this.queue.length < this.options.maxPending) {
-          this.waiters.shift()!();
-        }
-        // Let what the commit set off (the stream's read and its socket writes, acknowledgements)
-        // and the sockets' new packets run before the next batch takes the thread.
-        if (this.queue.length > 0) await new Promise((resolve) => setImmediate(resolve));
+        const waiting = { size: batch.length, oldest: batch[0]!.delivery.receivedAt };
+        this.unflushed.push(waiting);
+        // The next batch is taken at once; this one is acknowledged when the disk has it, after
+        // every batch before it.
+        const durable = outcome.durable ?? Promise.resolve();
+        this.tail = Promise.all([this.tail, durable]).then(() => {
+          this.unflushed.splice(this.unflushed.indexOf(waiting), 1);
+          this.acknowledged(batch, outcome);
+        });
+        await this.gather();
       }
     } finally {
       this.running = false;
+      await this.tail;
       const idle = this.idleWaiters;
       this.idleWaiters = [];
       for (const resolve of idle) resolve();
+    }
+  }
+
+  private acknowledged(batch: Pending[], outcome: BatchOutcome): void {
+    this.totals.processed += outcome.processed;
+    this.totals.duplicates += outcome.duplicates;
+    this.totals.deadLetters += outcome.deadLetters;
+    this.totals.batches++;
+    this.totals.lastBatchSize = batch.length;
+    this.lastCommitAt = this.options.clock.now();
+    for (const p of batch) p.ack();
+    this.options.onCommitted?.(outcome);
+    for (const listener of this.commitListeners) listener(outcome);
+    while (this.waiters.length > 0 && this.held() < this.options.maxPending) {
+      this.waiters.shift()!();
+    }
+  }
+
+  /**
+   * Lets what the commit set off (the stream's read and its socket writes, acknowledgements) and
+   * the sockets' new packets run before the next batch takes the thread; then goes on yielding
+   * while packets keep coming, until a full batch or `gatherMs`.
+   */
+  private async gather(): Promise<void> {
+    const until = performance.now() + (this.options.gatherMs ?? 0);
+    let before = this.queue.length;
+    await new Promise((resolve) => setImmediate(resolve));
+    // Messages come a turn of the event loop at a time, from the socket or the ingest thread;
+    // a millisecond without one means the burst is over.
+    while (
+      this.queue.length > before &&
+      this.queue.length < this.options.maxBatch &&
+      performance.now() < until
+    ) {
+      before = this.queue.length;
+      await new Promise((resolve) => setTimeout(resolve, 1));
     }
   }
 
@@ -173,14 +226,16 @@ export class IngestPipeline {
         deadLetters: 0,
         livenessChanged: false,
       };
+      const durables: Promise<void>[] = [];
       for (const delivery of batch) {
         const one = await this.commit([delivery]);
         total.processed += one.processed;
         total.duplicates += one.duplicates;
         total.deadLetters += one.deadLetters;
         total.livenessChanged ||= one.livenessChanged;
+        if (one.durable) durables.push(one.durable);
       }
-      return total;
+      return { ...total, durable: Promise.all(durables).then(() => undefined) };
     }
     // One message that fails again, with the store reachable, is at fault itself.
     const [delivery] = batch as [Delivery];
@@ -209,7 +264,13 @@ export class IngestPipeline {
             receivedAt: delivery.receivedAt,
           },
         ]);
-        return { processed: 0, duplicates: 0, deadLetters: 1, livenessChanged: false };
+        return {
+          processed: 0,
+          duplicates: 0,
+          deadLetters: 1,
+          livenessChanged: false,
+          durable: untilDurable(this.options.db),
+        };
       } catch (writeError) {
         this.markStore(false, writeError);
         await this.sleep(delay);

@@ -2,12 +2,20 @@ import type { Kysely } from 'kysely';
 import type { Environment } from '../../shared/messages/birth.js';
 import type { EventMessage } from '../../shared/messages/event.js';
 import type { TopicAddress } from '../../shared/topics.js';
-import { transactionWithHooks } from '../store/after-commit.js';
+import { transactionAnnounced } from '../store/after-commit.js';
 import { bulkInsert } from '../store/bulk-insert.js';
 import { applyFleetMessages, type FleetApplySettings } from '../fleet/apply-messages.js';
+import { storeHealthSnapshots } from '../fleet/health-snapshots.js';
 import type { Database } from '../store/schema.js';
 import { insertDeadLetters } from './dead-letters.js';
-import { decodeDelivery, messageKey, type DeadLetterInput, type ValidMessage } from './decode.js';
+import {
+  acceptChecked,
+  decodeDelivery,
+  messageKey,
+  type DeadLetterInput,
+  type ValidMessage,
+  type Verdict,
+} from './decode.js';
 import type { ObservationInput, ObservationRecorder } from './observation-recorder.js';
 
 /** One message as it came off the broker. */
@@ -15,6 +23,8 @@ export interface Delivery {
   topic: string;
   payload: Buffer;
   receivedAt: Date;
+  /** The ingest thread's verdict when it has validated the payload (see `checkDelivery`). */
+  verdict?: Verdict | undefined;
 }
 
 export interface BatchOutcome {
@@ -24,6 +34,11 @@ export interface BatchOutcome {
   duplicates: number;
   deadLetters: number;
   livenessChanged: boolean;
+  /**
+   * Resolves once the batch is durable and what it set off has been told (absent: already). The
+   * batch is committed when `process` resolves; its acknowledgements wait for this.
+   */
+  durable?: Promise<void>;
 }
 
 export interface IngestProcessorOptions {
@@ -57,7 +72,10 @@ export class IngestProcessor {
     const seenInBatch = new Set<string>();
     let duplicates = 0;
     for (const delivery of batch) {
-      const decoded = decodeDelivery(delivery.topic, delivery.payload, delivery.receivedAt);
+      const { topic, payload, receivedAt, verdict } = delivery;
+      const decoded = verdict
+        ? acceptChecked(topic, payload, receivedAt, verdict)
+        : decodeDelivery(topic, payload, receivedAt);
       if (!decoded.ok) {
         dead.push(decoded.deadLetter);
         continue;
@@ -71,33 +89,58 @@ export class IngestProcessor {
       valid.push(decoded.value);
     }
 
-    return transactionWithHooks(this.options.db, async (trx) => {
-      await insertDeadLetters(trx, dead);
-      const fresh = await claimIdentities(trx, valid);
-      duplicates += valid.length - fresh.length;
-      const applied = await applyFleetMessages(trx, fresh, this.options.fleet);
-      for (const [i, m] of fresh.entries()) {
-        if (m.kind !== 'event') continue;
-        await this.options.tickets.recordObservation(
-          eventObservation(m.message, m.address, applied.environments[i]!, m.receivedAt),
+    const { result, announced } = await transactionAnnounced(
+      this.options.db,
+      async (trx) => {
+        await insertDeadLetters(trx, dead);
+        // Health messages (most of the traffic) are claimed by their snapshot; the rest by an
+        // identity row. Either way only messages not seen before go on, in arrival order.
+        const claimed = await claimIdentities(
           trx,
+          valid.filter((m) => m.kind !== 'health'),
         );
-      }
-      return {
-        processed: fresh.length,
-        duplicates,
-        deadLetters: dead.length,
-        livenessChanged: applied.livenessChanged,
-      };
-    });
+        for (const key of await storeHealthSnapshots(
+          trx,
+          valid.filter((m) => m.kind === 'health'),
+          messageKey,
+        )) {
+          claimed.add(key);
+        }
+        const fresh = valid.filter((m) => claimed.has(messageKey(m.message)));
+        duplicates += valid.length - fresh.length;
+        // better-sqlite3 holds the thread for each statement, and without a turn of the event loop
+        // the messages the ingest thread hands over meanwhile would wait until the batch ends:
+        // letting them in mid-batch makes the next batch ready when this one commits.
+        await nextTurn();
+        const applied = await applyFleetMessages(trx, fresh, this.options.fleet);
+        await nextTurn();
+        for (const [i, m] of fresh.entries()) {
+          if (m.kind !== 'event') continue;
+          await this.options.tickets.recordObservation(
+            eventObservation(m.message, m.address, applied.environments[i]!, m.receivedAt),
+            trx,
+          );
+        }
+        return {
+          processed: fresh.length,
+          duplicates,
+          deadLetters: dead.length,
+          livenessChanged: applied.livenessChanged,
+        };
+      },
+      { flushNow: true },
+    );
+    return { ...result, durable: announced };
   }
 }
 
-/** Inserts each message's identity; returns, in order, the messages not seen before. */
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+/** Inserts each message's identity; returns the identities (`messageKey`) not seen before. */
 async function claimIdentities(
   trx: Kysely<Database>,
   messages: readonly ValidMessage[],
-): Promise<ValidMessage[]> {
+): Promise<Set<string>> {
   const inserted = await bulkInsert<{ blade_id: string; boot_id: string; seq: number | string }>(
     trx,
     {
@@ -117,10 +160,9 @@ async function claimIdentities(
         'on conflict ("blade_id", "boot_id", "seq") do nothing returning "blade_id", "boot_id", "seq"',
     },
   );
-  const claimed = new Set(
+  return new Set(
     inserted.map((r) => messageKey({ bladeId: r.blade_id, bootId: r.boot_id, seq: Number(r.seq) })),
   );
-  return messages.filter((m) => claimed.has(messageKey(m.message)));
 }
 
 function eventObservation(

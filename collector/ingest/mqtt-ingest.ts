@@ -1,60 +1,57 @@
-import { readFileSync } from 'node:fs';
-import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
+import { Worker } from 'node:worker_threads';
 import type { Clock } from '../../shared/clock.js';
 import { silentLogger, type Logger } from '../../shared/logger.js';
-import { ACK_DEFERRED, sendPuback } from './deferred-ack.js';
+import { threadEntry } from '../thread-entry.js';
+import type { Verdict } from './decode.js';
 import type { IngestPipeline } from './ingest-pipeline.js';
+import type { BrokerStatus, MqttSessionOptions, ReceivedBatch } from './mqtt-session.js';
+import type { FromIngestThread, ToIngestThread } from './mqtt-thread-protocol.js';
+import { withoutPassword } from '../../shared/redact-url.js';
 
-export interface MqttIngestOptions {
-  url: string;
-  protocolVersion: 4 | 5;
-  clientId: string;
-  username?: string | undefined;
-  password?: string | undefined;
-  caFile?: string | undefined;
-  certFile?: string | undefined;
-  keyFile?: string | undefined;
-  rejectUnauthorized?: boolean;
+export type { BrokerStatus } from './mqtt-session.js';
+
+/** The session's connection settings, and what this side needs besides. */
+export type MqttIngestOptions = Omit<MqttSessionOptions, 'subscription' | 'maxPending'> & {
   /** Shared-subscription group (used with MQTT 5); null subscribes plainly. */
   sharedGroup: string | null;
   topicFilter: string;
-  keepaliveS?: number;
-  /** MQTT 5: how long the broker keeps our session (and queues for us) while we are away. */
-  sessionExpiryMs?: number;
-  /** MQTT 5: most unacknowledged messages the broker may send us at once (our batch size). */
-  receiveMaximum?: number;
-  reconnectPeriodMs?: number;
+  /** Messages received and not yet durable before the broker is made to wait (default 5000). */
+  maxPending?: number;
   pipeline: Pick<IngestPipeline, 'submit' | 'drain'>;
   clock: Clock;
   logger?: Logger;
-}
+};
 
-export interface BrokerStatus {
-  url: string;
-  connected: boolean;
-  /** The subscription is in place (granted now, or kept in the broker's session). */
-  subscribed: boolean;
-  subscription: string;
-  since: string | null;
-  lastError: string | null;
-}
+/** How long a stopping thread may take to say goodbye to the broker before it is ended. */
+const END_TIMEOUT_MS = 5_000;
 
 /**
- * The collector's MQTT session: persistent (the broker queues QoS 1 messages while we are away),
- * QoS 1, reconnecting by itself. Every message goes through the ingest pipeline and is
- * acknowledged only once its batch is durable.
+ * The collector's MQTT ingest. The broker session (MqttSession) runs on a thread of its own;
+ * this side hands what it receives to the ingest pipeline, stamped with the time of receipt,
+ * and sends back which messages are durable, for their PUBACKs. A thread that dies is started
+ * again: the broker redelivers whatever was not acknowledged.
  */
 export class MqttIngest {
-  private client: MqttClient | undefined;
+  private worker: Worker | undefined;
+  /** Which thread an acknowledgement belongs to: a new thread's message ids start over. */
   private generation = 0;
-  private closing = false;
-  private connectedSince: Date | null = null;
-  private subscribed = false;
-  private lastError: string | null = null;
+  private stopping = false;
+  private latest: BrokerStatus;
+  private acks: number[] = [];
+  private ended: (() => void) | undefined;
+  private restartTimer: NodeJS.Timeout | undefined;
   private readonly logger: Logger;
 
   constructor(private readonly options: MqttIngestOptions) {
     this.logger = options.logger ?? silentLogger;
+    this.latest = {
+      url: withoutPassword(options.url),
+      connected: false,
+      subscribed: false,
+      subscription: this.subscription,
+      since: null,
+      lastError: null,
+    };
   }
 
   get subscription(): string {
@@ -65,98 +62,24 @@ export class MqttIngest {
   }
 
   status(): BrokerStatus {
-    return {
-      url: this.options.url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@'),
-      connected: this.client?.connected ?? false,
-      subscribed: (this.client?.connected ?? false) && this.subscribed,
-      subscription: this.subscription,
-      since: this.connectedSince?.toISOString() ?? null,
-      lastError: this.lastError,
-    };
+    return this.worker ? this.latest : { ...this.latest, connected: false, subscribed: false };
   }
 
-  /** Starts connecting; resolves at once (a broker outage at start is ridden out like any other). */
+  /** Starts the session; resolves at once (a broker outage at start is ridden out). */
   async start(): Promise<void> {
-    const o = this.options;
-    this.closing = false;
-    const clientOptions: IClientOptions = {
-      clientId: o.clientId,
-      protocolVersion: o.protocolVersion,
-      clean: false,
-      keepalive: o.keepaliveS ?? 30,
-      reconnectPeriod: o.reconnectPeriodMs ?? 1000,
-      connectTimeout: 10_000,
-      resubscribe: false,
-      ...(o.username !== undefined ? { username: o.username } : {}),
-      ...(o.password !== undefined ? { password: o.password } : {}),
-      ...(o.caFile ? { ca: readFileSync(o.caFile) } : {}),
-      ...(o.certFile ? { cert: readFileSync(o.certFile) } : {}),
-      ...(o.keyFile ? { key: readFileSync(o.keyFile) } : {}),
-      rejectUnauthorized: o.rejectUnauthorized ?? true,
-      ...(o.protocolVersion === 5
-        ? {
-            properties: {
-              sessionExpiryInterval: Math.min(
-                0xfffffffe,
-                Math.round((o.sessionExpiryMs ?? 604_800_000) / 1000),
-              ),
-              receiveMaximum: o.receiveMaximum ?? 1000,
-            },
-          }
-        : {}),
-    };
-    const client = mqtt.connect(o.url, clientOptions);
-    this.client = client;
-    client.handleMessage = (packet, callback) => this.onMessage(client, packet, callback);
-    client.on('connect', (connack) => {
-      this.generation++;
-      this.connectedSince = this.options.clock.now();
-      this.lastError = null;
-      this.logger.info(
-        { url: this.status().url, sessionPresent: connack.sessionPresent },
-        'connected to broker',
-      );
-      this.subscribed = connack.sessionPresent;
-      // Subscribing again is harmless (it replaces the same subscription) and covers a session
-      // kept from a configuration with another filter. Retained messages sent again are
-      // recognised as duplicates.
-      client.subscribe(
-        this.subscription,
-        { qos: 1, ...(this.options.protocolVersion === 5 ? { rh: 1 } : {}) },
-        (error, granted) => {
-          if (error || granted?.some((g) => g.qos === 128)) {
-            this.lastError = `subscribe refused: ${error?.message ?? 'not authorised'}`;
-            this.logger.error(
-              { subscription: this.subscription, err: this.lastError },
-              'subscribe failed',
-            );
-          } else {
-            this.subscribed = true;
-            this.logger.info({ subscription: this.subscription }, 'subscribed');
-          }
-        },
-      );
-    });
-    client.on('close', () => {
-      if (this.connectedSince && !this.closing) {
-        this.logger.warn('broker connection lost; reconnecting');
-      }
-      this.connectedSince = null;
-    });
-    client.on('error', (error) => {
-      this.lastError = error.message;
-      this.logger.warn({ err: error.message }, 'broker error');
-    });
+    this.stopping = false;
+    this.spawn();
   }
 
   /** Stops taking messages, lets the held ones commit and be acknowledged, then disconnects. */
   async stop(): Promise<void> {
-    const client = this.client;
-    if (!client) return;
-    this.closing = true;
+    this.stopping = true;
+    clearTimeout(this.restartTimer);
+    if (!this.worker) return;
+    this.post({ type: 'close' });
     await this.options.pipeline.drain();
-    this.client = undefined;
-    await client.endAsync();
+    this.flushAcks();
+    await this.end(false);
   }
 
   /**
@@ -164,36 +87,119 @@ export class MqttIngest {
    * broker redelivers whatever was not acknowledged.
    */
   async abort(): Promise<void> {
-    const client = this.client;
-    if (!client) return;
-    this.closing = true;
-    this.client = undefined;
-    await client.endAsync(true);
+    this.stopping = true;
+    clearTimeout(this.restartTimer);
+    if (!this.worker) return;
+    await this.end(true);
   }
 
-  private onMessage(
-    client: MqttClient,
-    packet: IPublishPacket,
-    callback: (error?: Error) => void,
-  ): void {
-    // While closing, a message is neither processed nor acknowledged: the broker redelivers it.
-    if (this.closing) return callback(ACK_DEFERRED);
-    const generation = this.generation;
-    const payload =
-      typeof packet.payload === 'string'
-        ? Buffer.from(packet.payload)
-        : Buffer.from(packet.payload);
-    const ack =
-      packet.qos > 0
-        ? () => {
-            // An acknowledgement belongs to the connection that delivered the message; after a
-            // reconnect the broker redelivers it instead, and the duplicate is recognised.
-            if (generation === this.generation)
-              sendPuback(client, packet, this.options.protocolVersion);
-          }
-        : () => undefined;
-    this.options.pipeline
-      .submit({ topic: packet.topic, payload, receivedAt: this.options.clock.now() }, ack)
-      .then(() => callback(ACK_DEFERRED));
+  private spawn(): void {
+    const {
+      pipeline: _pipeline,
+      clock: _clock,
+      logger: _logger,
+      sharedGroup: _sharedGroup,
+      topicFilter: _topicFilter,
+      maxPending,
+      ...connection
+    } = this.options;
+    // Plain data only: it is copied to the thread.
+    const session: MqttSessionOptions = {
+      ...connection,
+      subscription: this.subscription,
+      maxPending: maxPending ?? 5000,
+    };
+    const generation = ++this.generation;
+    const worker = new Worker(
+      threadEntry(import.meta.url, './mqtt-thread-tsx.mjs', 'bladeframe-mqtt-thread.mjs'),
+      { workerData: session },
+    );
+    this.worker = worker;
+    worker.on('message', (message: FromIngestThread) => this.onMessage(generation, message));
+    worker.on('error', (error) => {
+      this.logger.error({ err: error.message }, 'ingest thread failed');
+      this.latest = { ...this.latest, connected: false, lastError: error.message };
+    });
+    worker.on('exit', () => {
+      if (this.worker !== worker) return;
+      this.worker = undefined;
+      this.ended?.();
+      if (this.stopping) return;
+      // Unplanned: start again; the broker redelivers what this thread had not acknowledged.
+      this.logger.error('ingest thread stopped; starting it again');
+      this.restartTimer = setTimeout(() => {
+        if (!this.stopping) this.spawn();
+      }, this.options.reconnectPeriodMs ?? 1000);
+    });
+  }
+
+  private onMessage(generation: number, message: FromIngestThread): void {
+    if (generation !== this.generation) return;
+    switch (message.type) {
+      case 'received':
+        this.receive(generation, message.batch);
+        break;
+      case 'status':
+        this.latest = message.status;
+        break;
+      case 'log':
+        this.logger[message.level](message.fields, message.message);
+        break;
+      case 'ended':
+        this.ended?.();
+        break;
+    }
+  }
+
+  private receive(generation: number, batch: ReceivedBatch): void {
+    const receivedAt = this.options.clock.now();
+    const rejected = new Map(batch.rejected.map((r) => [r.index, r.verdict]));
+    const valid: Verdict = { ok: true };
+    let start = 0;
+    for (let i = 0; i < batch.ids.length; i++) {
+      const end = batch.ends[i]!;
+      const id = batch.ids[i]!;
+      const payload = Buffer.from(batch.bytes, start, end - start);
+      start = end;
+      const verdict = batch.checked ? (rejected.get(i) ?? valid) : undefined;
+      void this.options.pipeline.submit(
+        { topic: batch.topics[i]!, payload, receivedAt, verdict },
+        () => this.acknowledge(generation, id),
+      );
+    }
+  }
+
+  /** Acknowledgements of one batch go to the thread together, once the batch's loop is done. */
+  private acknowledge(generation: number, id: number): void {
+    if (generation !== this.generation) return;
+    if (this.acks.length === 0) queueMicrotask(() => this.flushAcks());
+    this.acks.push(id);
+  }
+
+  private flushAcks(): void {
+    if (this.acks.length === 0) return;
+    const ids = this.acks;
+    this.acks = [];
+    this.post({ type: 'ack', ids });
+  }
+
+  private post(message: ToIngestThread): void {
+    this.worker?.postMessage(message);
+  }
+
+  private async end(force: boolean): Promise<void> {
+    clearTimeout(this.restartTimer);
+    const worker = this.worker;
+    if (!worker) return;
+    const said = new Promise<void>((resolve) => {
+      this.ended = resolve;
+      setTimeout(resolve, END_TIMEOUT_MS).unref();
+    });
+    this.post({ type: 'end', force });
+    await said;
+    this.ended = undefined;
+    this.worker = undefined;
+    this.generation++;
+    await worker.terminate();
   }
 }

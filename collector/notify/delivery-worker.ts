@@ -14,6 +14,7 @@ import {
 } from './delivery-store.js';
 import type { DeliveryChannel } from './tables.js';
 import type { AttemptInfo, AttemptResult } from './webhook.js';
+import { whenDurable } from '../store/durability.js';
 
 /** Sends one attempt of a delivery on its channel; never throws. */
 export interface ChannelSender {
@@ -188,6 +189,8 @@ export class DeliveryWorker {
     const sender = this.deps.senders[delivery.channel];
     let result: AttemptResult;
     try {
+      // What the notice tells of must survive power loss before anyone hears of it.
+      await whenDurable(db);
       result = sender
         ? await sender.send(delivery, info)
         : {

@@ -1,11 +1,14 @@
 import type { Kysely } from 'kysely';
+import { durableNow, untilDurable } from './durability.js';
 
 /** Work waiting for a transaction opened by `transactionWithHooks` to commit. */
 const pendingByTransaction = new WeakMap<object, (() => void)[]>();
 
 /**
  * Runs `fn` in one transaction of `db`; whatever is registered with `afterCommit` on that
- * transaction runs once it has committed, and never if it rolled back. Listeners told of
+ * transaction runs once it has committed and is durable, and never if it rolled back. The
+ * promise resolves after that too, so a caller that acknowledges (ingest's PUBACKs) never
+ * acknowledges what a power failure could still take back. Listeners told of
  * ticket events (the stream, the notifier, the clock engine) must not hear of rows a failed
  * ingest batch took back.
  */
@@ -13,13 +16,40 @@ export async function transactionWithHooks<DB, T>(
   db: Kysely<DB>,
   fn: (trx: Kysely<DB>) => Promise<T>,
 ): Promise<T> {
+  const { result, announced } = await transactionAnnounced(db, fn);
+  await announced;
+  return result;
+}
+
+/**
+ * As `transactionWithHooks`, but resolves as soon as the transaction has committed, with
+ * `announced`: resolved once it is durable and its hooks have run. With `flushNow`, the flush is
+ * made on this thread before returning (ingest: a batch's acknowledgements then need not wait
+ * for the thread pool to answer, which it can only do once the next batch is done).
+ */
+export async function transactionAnnounced<DB, T>(
+  db: Kysely<DB>,
+  fn: (trx: Kysely<DB>) => Promise<T>,
+  options: { flushNow?: boolean } = {},
+): Promise<{ result: T; announced: Promise<void> }> {
   const pending: (() => void)[] = [];
   const result = await db.transaction().execute((trx) => {
     pendingByTransaction.set(trx, pending);
     return fn(trx);
   });
-  for (const hook of pending) hook();
-  return result;
+  const announce = () => {
+    for (const hook of pending) hook();
+  };
+  if (options.flushNow) {
+    try {
+      durableNow(db);
+      announce();
+      return { result, announced: Promise.resolve() };
+    } catch {
+      // A failed flush: tried again below, and nothing is told until one succeeds.
+    }
+  }
+  return { result, announced: untilDurable(db).then(announce) };
 }
 
 /**

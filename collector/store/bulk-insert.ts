@@ -23,24 +23,46 @@ const MAX_ROWS = 256;
  */
 export async function bulkInsert<R = unknown>(db: QueryRunner, insert: BulkInsert): Promise<R[]> {
   const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
-  const head = `insert into "${insert.table}" (${insert.columns.map((c) => `"${c}"`).join(', ')}) values `;
   const out: R[] = [];
+  const width = insert.columns.length;
   let start = 0;
   while (start < insert.rows.length) {
     let size = MAX_ROWS;
     while (size > insert.rows.length - start) size >>= 1;
-    const chunk = insert.rows.slice(start, start + size);
-    start += size;
-    let n = 0;
-    const tuples: string[] = [];
-    for (let r = 0; r < chunk.length; r++) {
-      const marks: string[] = [];
-      for (let c = 0; c < insert.columns.length; c++) marks.push(postgres ? `$${++n}` : '?');
-      tuples.push(`(${marks.join(', ')})`);
+    const parameters = new Array<unknown>(size * width);
+    for (let r = 0; r < size; r++) {
+      const row = insert.rows[start + r]!;
+      for (let c = 0; c < width; c++) parameters[r * width + c] = row[c];
     }
-    const text = head + tuples.join(', ') + (insert.suffix ? ` ${insert.suffix}` : '');
-    const result = await db.executeQuery<R>(CompiledQuery.raw(text, chunk.flat()));
-    out.push(...result.rows);
+    start += size;
+    const text = statementText(insert, size, postgres);
+    const result = await db.executeQuery<R>(CompiledQuery.raw(text, parameters));
+    for (const row of result.rows) out.push(row);
   }
   return out;
+}
+
+/** The statement for `rows` rows, built once per shape (ingest asks for the same few shapes). */
+const texts = new Map<string, string>();
+
+function statementText(insert: BulkInsert, rows: number, postgres: boolean): string {
+  const key = `${postgres ? 'pg' : 'sqlite'}|${insert.table}|${insert.columns.join(',')}|${rows}|${insert.suffix ?? ''}`;
+  let text = texts.get(key);
+  if (text !== undefined) return text;
+  const width = insert.columns.length;
+  let n = 0;
+  const tuples: string[] = [];
+  for (let r = 0; r < rows; r++) {
+    const marks: string[] = [];
+    for (let c = 0; c < width; c++) marks.push(postgres ? `$${++n}` : '?');
+    tuples.push(`(${marks.join(', ')})`);
+  }
+  text =
+    `insert into "${insert.table}" (${insert.columns.map((c) => `"${c}"`).join(', ')}) values ` +
+    tuples.join(', ') +
+    (insert.suffix ? ` ${insert.suffix}` : '');
+  // Shapes are few (tables × powers of two); a caller with endless shapes would only lose the cache.
+  if (texts.size >= 1000) texts.clear();
+  texts.set(key, text);
+  return text;
 }

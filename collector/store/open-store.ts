@@ -7,8 +7,17 @@ import { silentLogger, type Logger } from '../../shared/logger.js';
 import type { DialectName } from './dialect.js';
 import { CurrentSchemaPostgresDialect } from './scoped-postgres.js';
 import { withStatementCache } from './statement-cache.js';
+import {
+  flushDirectory,
+  registerFlush,
+  walFlusher,
+  whenDurable,
+  type SqliteSync,
+} from './durability.js';
+import { BACKSTOP_CHECKPOINT_PAGES, Checkpointer } from './checkpointer.js';
 import { migrations } from './migrations/index.js';
 import type { Database } from './schema.js';
+import { withoutPassword } from '../../shared/redact-url.js';
 
 export interface Store {
   db: Kysely<Database>;
@@ -33,8 +42,14 @@ export interface StoreOptions {
   sqliteFile?: string | undefined;
   /** PostgreSQL schema to use (tests isolate themselves this way). */
   pgSchema?: string | undefined;
-  /** SQLite synchronous level; FULL makes every commit durable against power loss. */
-  sqliteSynchronous?: 'FULL' | 'NORMAL';
+  /** How SQLite commits reach the disk (default `background`; see durability.ts). */
+  sqliteSync?: SqliteSync;
+  /**
+   * Where SQLite checkpoints the log into the database file: `background` (default for a
+   * file), on a thread of its own; `inline`, in the commit that crosses SQLite's threshold
+   * (short-lived commands, which are gone before a thread would start).
+   */
+  sqliteCheckpoint?: 'background' | 'inline';
   /** Reuse prepared SQLite statements (default true; false only to measure what it saves). */
   sqliteStatementCache?: boolean;
   logger?: Logger;
@@ -48,7 +63,16 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
   const store = options.databaseUrl?.match(/^postgres(ql)?:/)
     ? openPostgres(options.databaseUrl, options.pgSchema)
     : openSqlite(options);
-  await migrate(store.db, logger);
+  try {
+    await migrate(store.db, logger);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  // The log file now exists; its name must survive power loss as well as its contents.
+  if (store.dialect === 'sqlite' && store.location !== ':memory:') {
+    await flushDirectory(dirname(store.location));
+  }
   logger.info({ store: store.location, dialect: store.dialect }, 'store ready');
   return store;
 }
@@ -58,12 +82,20 @@ function openSqlite(options: StoreOptions): Store {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const database = new SQLite(file);
   database.pragma('journal_mode = WAL');
-  database.pragma(`synchronous = ${options.sqliteSynchronous ?? 'FULL'}`);
+  const sync = options.sqliteSync ?? 'background';
+  database.pragma(`synchronous = ${sync === 'commit' ? 'FULL' : 'NORMAL'}`);
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
   const cached = (d: SQLite.Database) =>
     options.sqliteStatementCache === false ? d : withStatementCache(d);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cached(database) }) });
+  const flusher = sync === 'background' && file !== ':memory:' ? walFlusher(`${file}-wal`) : null;
+  if (flusher) registerFlush(db, flusher);
+  let checkpointer: Checkpointer | undefined;
+  if ((options.sqliteCheckpoint ?? 'background') === 'background' && file !== ':memory:') {
+    database.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
+    checkpointer = Checkpointer.start({ file }, options.logger);
+  }
   let reader = db;
   if (file !== ':memory:') {
     // Opened on first use, after the migrations have created the file's tables.
@@ -83,6 +115,9 @@ function openSqlite(options: StoreOptions): Store {
     dialect: 'sqlite',
     location: file,
     close: async () => {
+      await whenDurable(db);
+      flusher?.close();
+      await checkpointer?.stop();
       if (reader !== db) await reader.destroy();
       await db.destroy();
     },
@@ -98,8 +133,14 @@ function openPostgres(url: string, schema?: string): Store {
   // An idle client losing its server must not crash the process; queries report their own errors.
   pool.on('error', () => undefined);
   const db = new Kysely<Database>({ dialect: new CurrentSchemaPostgresDialect({ pool }) });
-  const location = url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
-  return { db, reader: db, dialect: 'postgres', location, close: () => db.destroy() };
+  const location = withoutPassword(url);
+  return {
+    db,
+    reader: db,
+    dialect: 'postgres',
+    location,
+    close: () => db.destroy(),
+  };
 }
 
 async function migrate(db: Kysely<Database>, logger: Logger): Promise<void> {

@@ -2,17 +2,11 @@ import type { TimerHandle } from '../../shared/clock.js';
 import { silentLogger, type Logger } from '../../shared/logger.js';
 import type { AnyTicketEvent, TicketEventType } from '../domain/ticket-events.js';
 import type { BusinessCalendar } from '../sla/calendar.js';
-import { evaluateClocks, type ClockContext, type PendingClockEvent } from '../sla/clocks.js';
+import type { ClockContext } from '../sla/clocks.js';
+import { whenDurable } from '../store/durability.js';
+import { recordDueClocks } from './clock-group.js';
 import type { TicketService } from './ticket-service.js';
-import {
-  appendEvents,
-  getTicketRow,
-  inTransaction,
-  loadEvents,
-  SYSTEM_ACTOR,
-  type Db,
-  type NewEvent,
-} from './ticket-store.js';
+import { inTransaction, type Db } from './ticket-store.js';
 
 export interface ClockEngineDeps {
   /** The engine records through the service's store, clock and contract, and publishes its events. */
@@ -27,6 +21,8 @@ export interface ClockEngineDeps {
   pollIntervalMs?: number;
   /** Tickets looked at per query. */
   batchSize?: number;
+  /** Due tickets handled per transaction (default 50). */
+  groupSize?: number;
 }
 
 /** Events that change no clock: they need no recomputation. */
@@ -40,21 +36,15 @@ const NEUTRAL = new Set<TicketEventType>([
   'escalated',
 ]);
 
-/** The at-most-once identity of a clock event: ticket + kind + clock and iteration, or role. */
-export function clockEventKey(ticketId: string, event: PendingClockEvent): string {
-  return event.type === 'escalated'
-    ? `${ticketId}|escalated|${event.data.role}`
-    : `${ticketId}|${event.type}|${event.data.clock}#${event.data.iteration}`;
-}
-
 /**
  * Runs the contract's clocks: records each warning, breach and escalation when it falls due,
  * once. Every ticket row carries `clock_due_at`, the next moment it needs looking at (set to
- * "now" whenever its log changes); the engine sleeps until the earliest, handles every due
- * ticket under its row lock (SKIP LOCKED on PostgreSQL, so several collectors share the work and
- * never do a ticket twice), appends what `pendingClockEvents` returns under unique keys, and
- * stores the ticket's `nextClockDeadline`. Nothing lives only in memory: a restart recomputes
- * every open ticket from the store. Time comes from the injected clock.
+ * "now" whenever its log changes); the engine sleeps until the earliest, handles the due
+ * tickets in groups, one transaction each, under their row locks (SKIP LOCKED on PostgreSQL, so
+ * several collectors share the work and never do a ticket twice), appends what
+ * `pendingClockEvents` returns under unique keys, and stores each ticket's `nextClockDeadline`.
+ * Nothing lives only in memory: a restart recomputes every open ticket from the store. Time
+ * comes from the injected clock.
  */
 export class ClockEngine {
   private readonly tickets: TicketService;
@@ -138,6 +128,7 @@ export class ClockEngine {
     const ctx = this.context();
     const now = ctx.now.toISOString();
     const batch = this.deps.batchSize ?? 200;
+    const group = Math.max(1, this.deps.groupSize ?? 50);
     const seen = new Set<string>();
     let appended = 0;
     for (;;) {
@@ -150,52 +141,57 @@ export class ClockEngine {
         .execute();
       const fresh = due.map((r) => String(r.id)).filter((id) => !seen.has(id));
       if (fresh.length === 0) break;
-      for (const id of fresh) {
-        seen.add(id);
-        try {
-          appended += await this.handle(id, ctx);
-        } catch (error) {
-          // One bad ticket must not stop the clocks of the others; it is retried after a pause.
-          this.logger.error({ err: error, ticketId: id }, 'clock evaluation failed');
-          const retry = new Date(ctx.now.getTime() + this.retryMs()).toISOString();
-          await this.setDue(this.db, id, retry).catch(() => undefined);
-        }
+      for (const id of fresh) seen.add(id);
+      for (let i = 0; i < fresh.length; i += group) {
+        appended += await this.handleGroup(fresh.slice(i, i + group), ctx);
       }
       if (due.length < batch) break;
     }
     return appended;
   }
 
-  /** One ticket under its row lock; another collector holding it means it is being handled. */
-  private async handle(id: string, ctx: ClockContext): Promise<number> {
-    const now = ctx.now.toISOString();
-    const appended = await inTransaction(this.db, async (tx) => {
-      const row = await getTicketRow(tx, id, { lock: 'skip' });
-      if (!row || row.clock_due_at === null || row.clock_due_at > now) return [];
-      const events = await loadEvents(tx, id);
-      if (events.length === 0 || row.parent_id !== null) {
-        // A storm's child: its parent carries the clocks.
-        await this.setDue(tx, id, null);
-        return [];
-      }
-      // Everything appended below is due by now, so the next deadline is the same after it.
-      const { pending, next } = evaluateClocks(events, ctx);
-      const drafts: NewEvent[] = pending.map(
-        (event) =>
-          ({
-            ...event,
-            actor: SYSTEM_ACTOR,
-            at: now,
-            dedupeKey: clockEventKey(id, event),
-          }) as NewEvent,
+  /**
+   * A group of tickets in one transaction: a storm of new tickets costs one commit per group, not
+   * one per ticket. Should the group fail, its tickets are redone one at a time, so one bad ticket
+   * does not stop the clocks of the others.
+   */
+  private async handleGroup(ids: string[], ctx: ClockContext): Promise<number> {
+    if (ids.length === 1) return this.handle(ids[0]!, ctx);
+    let appended: AnyTicketEvent[];
+    try {
+      appended = await inTransaction(this.db, (tx) => recordDueClocks(tx, ids, ctx));
+    } catch (error) {
+      this.logger.warn(
+        { err: error, tickets: ids.length },
+        'clock group failed; handling its tickets one at a time',
       );
-      const added = drafts.length > 0 ? await appendEvents(tx, row, drafts, events) : [];
-      await this.setDue(tx, id, next?.toISOString() ?? null);
-      return added;
-    });
+      let total = 0;
+      for (const id of ids) total += await this.handle(id, ctx);
+      return total;
+    }
+    return this.announce(appended);
+  }
+
+  /** One ticket alone; on failure it is retried after a pause. */
+  private async handle(id: string, ctx: ClockContext): Promise<number> {
+    let appended: AnyTicketEvent[];
+    try {
+      appended = await inTransaction(this.db, (tx) => recordDueClocks(tx, [id], ctx));
+    } catch (error) {
+      this.logger.error({ err: error, ticketId: id }, 'clock evaluation failed');
+      const retry = new Date(ctx.now.getTime() + this.retryMs()).toISOString();
+      await this.setDue(this.db, id, retry).catch(() => undefined);
+      return 0;
+    }
+    return this.announce(appended);
+  }
+
+  /** Logs and publishes events once their transaction is committed and durable; returns how many. */
+  private async announce(appended: AnyTicketEvent[]): Promise<number> {
+    if (appended.length > 0) await whenDurable(this.db);
     for (const event of appended) {
       this.logger.info(
-        { ticketId: id, type: event.type, ...(event.data as object) },
+        { ticketId: event.ticketId, type: event.type, ...(event.data as object) },
         'clock event recorded',
       );
     }

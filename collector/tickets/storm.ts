@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { formatDuration } from '../../shared/duration.js';
 import type { Observation } from '../classify/observation.js';
 import type {
@@ -7,10 +6,11 @@ import type {
   OpenedData,
   Severity,
 } from '../domain/ticket-events.js';
-import { dialectOf } from '../store/dialect.js';
 import { stormFingerprint } from './fingerprint.js';
 import type { TicketSettings } from './settings.js';
+import { isPostgres, run, statement } from './ticket-sql.js';
 import {
+  appendChildAttached,
   appendEvents,
   findActiveTicket,
   getTicketRow,
@@ -46,14 +46,26 @@ export function stormEligible(opened: OpenedData): boolean {
   );
 }
 
+const LOCK_FRAME = statement('select pg_advisory_xact_lock(hashtext(?))');
+
+/**
+ * Two index seeks in one statement: the frame's storm parent by its fingerprint, and its recent
+ * open faults without a parent (tickets_open_frame), never the frame's whole history.
+ */
+const FRAME_SITUATION = statement(
+  'select * from "tickets" where "active_fingerprint" = ? union all ' +
+    'select * from "tickets" where "site_id" = ? and "frame_id" = ? and "parent_id" is null ' +
+    'and "active_fingerprint" is not null and "detected_at" >= ? and "blade_id" is not null ' +
+    'and "test" = ? and "source" in (?, ?) and "signal" not like ? order by "detected_at"',
+);
+
 /**
  * Serializes storm decisions per frame across collectors (PostgreSQL), so two children opening at
  * once see each other. Released at the end of the transaction.
  */
 export async function lockFrame(tx: Db, siteId: string, frameId: string): Promise<void> {
-  if (dialectOf(tx) !== 'postgres') return;
-  const key = stormFingerprint(siteId, frameId);
-  await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(tx);
+  if (!isPostgres(tx)) return;
+  await run(tx, LOCK_FRAME, [stormFingerprint(siteId, frameId)]);
 }
 
 /**
@@ -65,28 +77,16 @@ export async function frameSituation(
   opened: OpenedData,
 ): Promise<{ parent: TicketRow | undefined; siblings: TicketRow[] }> {
   const since = new Date(Date.parse(opened.detectedAt) - ctx.settings.window).toISOString();
-  // Two index seeks in one statement: the frame's storm parent by its fingerprint, and its
-  // recent open faults without a parent (tickets_open_frame), never the frame's whole history.
-  const rows = await ctx.tx
-    .selectFrom('tickets')
-    .selectAll()
-    .where('active_fingerprint', '=', stormFingerprint(opened.siteId, opened.frameId!))
-    .unionAll(
-      ctx.tx
-        .selectFrom('tickets')
-        .selectAll()
-        .where('site_id', '=', opened.siteId)
-        .where('frame_id', '=', opened.frameId!)
-        .where('parent_id', 'is', null)
-        .where('active_fingerprint', 'is not', null)
-        .where('detected_at', '>=', since)
-        .where('blade_id', 'is not', null)
-        .where('test', '=', 0)
-        .where('source', 'in', ['call-home', 'fleet'])
-        .where('signal', 'not like', 'frame.%'),
-    )
-    .orderBy('detected_at')
-    .execute();
+  const rows = await run<TicketRow>(ctx.tx, FRAME_SITUATION, [
+    stormFingerprint(opened.siteId, opened.frameId!),
+    opened.siteId,
+    opened.frameId!,
+    since,
+    0,
+    'call-home',
+    'fleet',
+    'frame.%',
+  ]);
   return {
     parent: rows.find((r) => r.signal === 'frame.storm'),
     siblings: rows.filter((r) => r.signal !== 'frame.storm'),
@@ -113,12 +113,24 @@ export async function attachToParent(
       );
     }
   }
+  const attached = {
+    type: 'child-attached' as const,
+    data: { childId: child.id },
+    actor: SYSTEM_ACTOR,
+    at: ctx.now,
+  };
+  // Most children are no more severe than their parent: the parent needs no read then.
+  const quick = await appendChildAttached(ctx.tx, parentId, attached, child.severity);
+  if (quick) {
+    events.push(quick);
+    return events;
+  }
   const parent = await getTicketRow(ctx.tx, parentId, { lock: 'wait' });
   if (!parent) return events;
   const current = Number(parent.severity) as Severity;
   events.push(
     ...(await appendEvents(ctx.tx, parent, [
-      { type: 'child-attached', data: { childId: child.id }, actor: SYSTEM_ACTOR, at: ctx.now },
+      attached,
       ...(child.severity < current
         ? [
             {

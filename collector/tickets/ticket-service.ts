@@ -42,6 +42,7 @@ import {
 } from './storm.js';
 import {
   appendEvents,
+  appendOccurrence,
   findActiveTicket,
   getTicketRow,
   inTransaction,
@@ -178,17 +179,17 @@ export class TicketService {
         return { ticketId: String(row.id), created: false };
       }
 
-      const occurrence: NewEvent = {
+      const occurrence: Extract<NewEvent, { type: 'occurrence' }> = {
         type: 'occurrence',
         data: { observedAt, receivedAt, evidence: input.evidence, summary: input.summary },
         actor: SYSTEM_ACTOR,
         at: now,
       };
       if (!test) {
-        const row = await findActiveTicket(tx, fingerprint);
-        if (row) {
-          emitted.push(...(await appendEvents(tx, row, [occurrence])));
-          return { ticketId: String(row.id), created: false };
+        const appended = await appendOccurrence(tx, fingerprint, occurrence);
+        if (appended) {
+          emitted.push(appended);
+          return { ticketId: appended.ticketId, created: false };
         }
       }
 
@@ -209,10 +210,10 @@ export class TicketService {
       });
       if (!created) {
         // Another collector opened the same fault a moment ago: this is a repeat of it.
-        const row = await findActiveTicket(tx, fingerprint);
-        if (!row) throw new Error(`fingerprint ${fingerprint} conflicted but holds no ticket`);
-        emitted.push(...(await appendEvents(tx, row, [occurrence])));
-        return { ticketId: String(row.id), created: false };
+        const appended = await appendOccurrence(tx, fingerprint, occurrence);
+        if (!appended) throw new Error(`fingerprint ${fingerprint} conflicted but holds no ticket`);
+        emitted.push(appended);
+        return { ticketId: appended.ticketId, created: false };
       }
       const id = ticketIdOf(created.row);
       emitted.push(created.event);

@@ -63,7 +63,17 @@ export const collectorConfigSchema = z.object({
         .optional()
         .describe('PostgreSQL; absent uses SQLite in dataDir'),
       dataDir: z.string().min(1).default('./data'),
-      sqliteSynchronous: z.enum(['FULL', 'NORMAL']).default('FULL'),
+      sqliteSync: z
+        .enum(['background', 'commit', 'off'])
+        .default('background')
+        .describe(
+          'background: the log is flushed off the event loop before anything is acknowledged; ' +
+            'commit: each commit flushes; off: no flush (power loss can lose acknowledged messages)',
+        ),
+      sqliteCheckpoint: z
+        .enum(['background', 'inline'])
+        .default('background')
+        .describe('background: checkpoints on a thread of their own; inline: in the commits'),
     })
     .prefault({}),
   http: z
@@ -97,6 +107,9 @@ export const collectorConfigSchema = z.object({
     .object({
       maxBatch: z.int().min(1).max(5000).default(500),
       maxPending: z.int().min(1).default(5000),
+      gather: duration
+        .default(5)
+        .describe('After a batch, how long the next may wait while messages keep arriving'),
       dedupRetention: duration.default(30 * 86_400_000),
     })
     .prefault({}),

@@ -18,7 +18,11 @@ describe('collector configuration', () => {
     expect(config.mqtt.url).toBeUndefined();
     expect(config.mqtt.port).toBe(1883);
     expect(config.mqtt.clientId).toMatch(/^bladeframe-collector-/);
-    expect(config.store).toEqual({ dataDir: './data', sqliteSynchronous: 'FULL' });
+    expect(config.store).toEqual({
+      dataDir: './data',
+      sqliteSync: 'background',
+      sqliteCheckpoint: 'background',
+    });
     expect(config.http.port).toBe(8080);
     expect(config.contractFile).toBeUndefined();
     expect(config.fleet).toMatchObject({

@@ -91,6 +91,8 @@ export class DashboardHarness {
       contract: dashboardContract(options.sites),
     });
     await runtime.start();
+    // Messages published before the collector's first subscription would reach nobody.
+    await until(() => runtime.ingest!.status().subscribed, { what: 'subscription' });
     const browser = await launchChromium();
     const harness = new DashboardHarness(
       runtime,

@@ -61,3 +61,48 @@ export async function ticketHarness(
   });
   return { store, clock, service, close: () => store.close() };
 }
+
+/**
+ * Every ticket's row as its folded log says it should be: the projection columns the hot paths
+ * update in place (repeats, clearing, a storm's parent gaining children) must never drift from
+ * what a refold would write. Returns a readable line per ticket.
+ */
+export async function rowsAndLogs(h: TicketHarness): Promise<{ row: string; log: string }[]> {
+  const rows = await h.store.db.selectFrom('tickets').selectAll().orderBy('id').execute();
+  const out: { row: string; log: string }[] = [];
+  for (const row of rows) {
+    const { view } = (await h.service.get(String(row.id)))!;
+    const released = view.state === 'fixed' || view.state === 'closed';
+    out.push({
+      row: JSON.stringify([
+        row.state,
+        Number(row.severity),
+        Number(row.service_severity),
+        row.domain,
+        row.parent_id === null ? null : String(row.parent_id),
+        Number(row.occurrences),
+        row.last_seen_at,
+        row.cleared_at,
+        row.fixed_at,
+        row.closed_at,
+        Number(row.last_seq),
+        row.active_fingerprint === null,
+      ]),
+      log: JSON.stringify([
+        view.state,
+        view.severity,
+        view.serviceSeverity,
+        view.domain,
+        view.parentId,
+        view.occurrences,
+        view.lastSeenAt,
+        view.clearedAt,
+        view.fixedAt,
+        view.closedAt,
+        view.lastEventSeq,
+        released,
+      ]),
+    });
+  }
+  return out;
+}

@@ -8,6 +8,9 @@ import { notifyRetriesMigration } from './0041_notify_retries.js';
 import { activityMigration } from './0045_activity.js';
 import { reportsMigration } from './0050_reports.js';
 import { stormIndexMigration } from './0060_storm_index.js';
+import { bladeHealthMigration } from './0070_blade_health.js';
+import { healthIdentityMigration } from './0080_health_identity.js';
+import { snapshotPruneMigration } from './0090_snapshot_prune.js';
 
 /**
  * Every migration, in order. Names sort by their number prefix; each area adds its own file and
@@ -23,4 +26,7 @@ export const migrations: Record<string, Migration> = {
   '0045_activity': activityMigration,
   '0050_reports': reportsMigration,
   '0060_storm_index': stormIndexMigration,
+  '0070_blade_health': bladeHealthMigration,
+  '0080_health_identity': healthIdentityMigration,
+  '0090_snapshot_prune': snapshotPruneMigration,
 };

@@ -85,6 +85,9 @@ describe.each(storeTargets)('fleet registry on $name', (target) => {
     expect(history.map((h) => (h.snapshot as { uptimeS: number }).uptimeS)).toEqual([1, 2]);
     expect(await pruneHealthSnapshots(store.db, new Date('2026-01-05T14:30:00Z'))).toBe(2);
     expect(await healthHistory(store.db, 'b1', new Date(0))).toHaveLength(1);
+    // A blade long silent keeps its last word however old it is.
+    expect(await pruneHealthSnapshots(store.db, new Date('2026-02-01T00:00:00Z'))).toBe(0);
+    expect((await getBlade(store.db, 'b1'))?.lastHealth).toMatchObject({ uptimeS: 2 });
   });
 
   it('lists blades by site, frame, state and environment, and sites with their frames', async () => {

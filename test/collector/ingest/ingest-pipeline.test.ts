@@ -74,6 +74,45 @@ describe('ingest pipeline (group commit)', () => {
     expect(pipeline.stats()).toMatchObject({ pending: 0, processed: 50, batches: 2, lagMs: 0 });
   });
 
+  it('commits the next batch while the last one flushes, and acknowledges in order', async () => {
+    const flushes: (() => void)[] = [];
+    const committed: string[][] = [];
+    const processor = {
+      async process(batch: readonly Delivery[]): Promise<BatchOutcome> {
+        committed.push(batch.map((d) => d.payload.toString()));
+        const durable = new Promise<void>((resolve) => flushes.push(resolve));
+        return { ...ok(batch.length), durable };
+      },
+    };
+    const pipeline = new IngestPipeline({
+      processor,
+      db: store.db,
+      clock,
+      maxBatch: 2,
+      maxPending: 1000,
+    });
+    const acked: string[] = [];
+    for (const d of deliveries(4, clock)) {
+      await pipeline.submit(d, () => acked.push(d.payload.toString()));
+    }
+    while (committed.length < 2) await new Promise((r) => setImmediate(r));
+    // Both batches committed; neither is durable, so nothing is acknowledged or counted.
+    expect(committed).toEqual([
+      ['0', '1'],
+      ['2', '3'],
+    ]);
+    expect(acked).toEqual([]);
+    expect(pipeline.stats()).toMatchObject({ pending: 4, processed: 0 });
+    // The later flush finishing first still waits for the earlier batch.
+    flushes[1]!();
+    await new Promise((r) => setImmediate(r));
+    expect(acked).toEqual([]);
+    flushes[0]!();
+    await pipeline.drain();
+    expect(acked).toEqual(['0', '1', '2', '3']);
+    expect(pipeline.stats()).toMatchObject({ pending: 0, processed: 4, batches: 2 });
+  });
+
   it('tells commit listeners of each durable batch, after its acknowledgements', async () => {
     const processor = new GatedProcessor();
     const pipeline = new IngestPipeline({

@@ -108,6 +108,7 @@ describe.each(storeTargets)('ingest processor on $name', (target) => {
     await expect(processor.process(batch)).rejects.toThrow(/refused/);
     const seen = await store.db.selectFrom('ingest_messages').selectAll().execute();
     expect(seen).toHaveLength(0);
+    expect(await store.db.selectFrom('health_snapshots').selectAll().execute()).toHaveLength(0);
     expect(await store.db.selectFrom('blades').selectAll().execute()).toHaveLength(0);
     tickets.failWhen = undefined;
     expect(await processor.process(batch)).toMatchObject({ processed: 2 });

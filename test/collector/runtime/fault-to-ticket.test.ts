@@ -1,3 +1,4 @@
+import { getBlade } from '../../../collector/fleet/fleet-queries.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CollectorRuntime } from '../../../collector/runtime.js';
 import { BusinessCalendar } from '../../../collector/sla/calendar.js';
@@ -76,15 +77,13 @@ describe.each(collectorStoreTargets)('fault to ticket, end to end, on $name', (t
     await agent.send('health', marker);
     await until(
       async () => {
-        const view = await runtime!
-          .store!.db.selectFrom('blades')
-          .select('last_health')
-          .where('blade_id', '=', 'b1')
-          .executeTakeFirst();
-        return view?.last_health && JSON.parse(view.last_health).seq === marker.seq;
+        const view = await getBlade(runtime!.store!.db, 'b1');
+        return (view?.lastHealth as { seq?: number } | null)?.seq === marker.seq;
       },
       { what: 'marker processed' },
     );
+    // Visible once committed; counted once durable and acknowledged.
+    await runtime.pipeline!.drain();
     const rows = await ticketsOf(site);
     expect(rows).toHaveLength(1);
     expect(Number(rows[0]!.occurrences)).toBe(1);

@@ -155,22 +155,30 @@ describe.each(collectorStoreTargets)('ingest under stress, end to end, on $name'
     await publishing;
 
     const total = blades.length * (perBlade + 1); // + each agent's online state
-    await until(
-      async () =>
-        (
-          await runtime
-            .store!.db.selectFrom('ingest_messages')
-            .select('seq')
-            .where('site_id', '=', site)
-            .execute()
-        ).length >= total,
-      { what: `all ${total} messages`, timeoutMs: 30_000 },
-    );
-    const seen = await runtime
-      .store!.db.selectFrom('ingest_messages')
-      .select(['blade_id', 'seq', 'kind'])
-      .where('site_id', '=', site)
-      .execute();
+    // Identities: health messages' are their snapshots, the others' are identity rows.
+    const identities = async () => {
+      const db = runtime.store!.db;
+      const others = await db
+        .selectFrom('ingest_messages')
+        .select(['blade_id', 'seq'])
+        .where('site_id', '=', site)
+        .execute();
+      const health = await db
+        .selectFrom('health_snapshots')
+        .select(['blade_id', 'seq'])
+        .where(
+          'blade_id',
+          'in',
+          blades.map((b) => b.blade.address.blade),
+        )
+        .execute();
+      return [...others, ...health];
+    };
+    await until(async () => (await identities()).length >= total, {
+      what: `all ${total} messages`,
+      timeoutMs: 30_000,
+    });
+    const seen = await identities();
     expect(seen).toHaveLength(total);
     for (const key of expected)
       expect(seen.some((s) => `${s.blade_id}/${Number(s.seq)}` === key)).toBe(true);

@@ -1,8 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AnyTicketEvent } from '../../../collector/domain/ticket-events.js';
-import { TicketService } from '../../../collector/tickets/ticket-service.js';
+import { TicketService, type ObservationInput } from '../../../collector/tickets/ticket-service.js';
 import { storeTargets } from '../../support/stores.js';
-import { contract, observation, ticketHarness, type TicketHarness } from '../../support/tickets.js';
+import {
+  contract,
+  observation,
+  rowsAndLogs,
+  ticketHarness,
+  type TicketHarness,
+} from '../../support/tickets.js';
 
 describe.each(storeTargets)('observations into tickets on $name', (target) => {
   let h: TicketHarness;
@@ -97,6 +103,32 @@ describe.each(storeTargets)('observations into tickets on $name', (target) => {
     ({ view } = (await h.service.get(opened.ticketId!))!);
     expect(view.clearedAt).toBeNull();
     expect(view.occurrences).toBe(2);
+  });
+
+  it('keeps the ticket row in step with its log through repeats and clearing, batched or not', async () => {
+    const steps: Partial<ObservationInput>[] = [
+      {},
+      { evidence: { count: 2 } },
+      { status: 'cleared' },
+      { status: 'cleared' },
+      {},
+      { status: 'cleared' },
+      { bladeId: 'b02' },
+      { bladeId: 'b02', status: 'cleared' },
+    ];
+    for (const step of steps) {
+      h.clock.advance(60_000);
+      await h.service.recordObservation(observation(h.clock, step));
+    }
+    await h.store.db.transaction().execute(async (tx) => {
+      for (const step of steps) {
+        h.clock.advance(1_000);
+        await h.service.recordObservation(observation(h.clock, { ...step, frameId: 'f2' }), tx);
+      }
+    });
+    const pairs = await rowsAndLogs(h);
+    expect(pairs).toHaveLength(4);
+    for (const { row, log } of pairs) expect(row).toBe(log);
   });
 
   it('ignores a cleared condition with no open ticket', async () => {

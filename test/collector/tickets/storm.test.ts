@@ -1,7 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ObservationInput } from '../../../collector/tickets/ticket-service.js';
 import { storeTargets } from '../../support/stores.js';
-import { engineer, observation, ticketHarness, type TicketHarness } from '../../support/tickets.js';
+import {
+  engineer,
+  observation,
+  rowsAndLogs,
+  ticketHarness,
+  type TicketHarness,
+} from '../../support/tickets.js';
 
 describe.each(storeTargets)('storms on $name', (target) => {
   let h: TicketHarness;
@@ -80,11 +86,20 @@ describe.each(storeTargets)('storms on $name', (target) => {
         evidence: { machineCheck: true },
       }),
     );
+    // A less severe child joins without raising it.
+    await h.service.recordObservation(
+      fault('b06', {
+        signal: 'memory.ecc.correctable',
+        component: { kind: 'dimm', id: 'mc0/csrow1/ch0', location: null },
+      }),
+    );
     const view = (await h.service.get(parentId))!.view;
     expect(view.severity).toBe(1);
     expect(view.severityChanges).toEqual([
       expect.objectContaining({ from: 2, to: 1, reason: expect.stringMatching(/severity 1/) }),
     ]);
+    expect(view.children).toHaveLength(5);
+    for (const { row, log } of await rowsAndLogs(h)) expect(row).toBe(log);
   });
 
   it('counts distinct blades only, within the window, in one frame', async () => {

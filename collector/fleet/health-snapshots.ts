@@ -1,0 +1,38 @@
+import type { Kysely } from 'kysely';
+import type { ValidMessage } from '../ingest/decode.js';
+import { bulkInsert } from '../store/bulk-insert.js';
+import type { Database } from '../store/schema.js';
+
+type HealthMessage = Extract<ValidMessage, { kind: 'health' }>;
+
+/**
+ * Stores a batch's health snapshots, each under its message's identity; returns the identities
+ * (`messageKey`) of those not stored before. The snapshot is the identity row of a health
+ * message: a redelivered or replayed one conflicts and is skipped, as any message seen before.
+ */
+export async function storeHealthSnapshots(
+  trx: Kysely<Database>,
+  messages: readonly HealthMessage[],
+  key: (m: { bladeId: string; bootId: string; seq: number }) => string,
+): Promise<Set<string>> {
+  const inserted = await bulkInsert<{ blade_id: string; boot_id: string; seq: number | string }>(
+    trx,
+    {
+      table: 'health_snapshots',
+      columns: ['blade_id', 'boot_id', 'seq', 'observed_at', 'received_at', 'snapshot'],
+      rows: messages.map((m) => [
+        m.message.bladeId,
+        m.message.bootId,
+        m.message.seq,
+        m.message.observedAt,
+        m.receivedAt.toISOString(),
+        m.text ?? JSON.stringify(m.message),
+      ]),
+      suffix:
+        'on conflict ("blade_id", "boot_id", "seq") do nothing returning "blade_id", "boot_id", "seq"',
+    },
+  );
+  return new Set(
+    inserted.map((r) => key({ bladeId: r.blade_id, bootId: r.boot_id, seq: Number(r.seq) })),
+  );
+}

@@ -1,0 +1,37 @@
+import { CompiledQuery, PostgresAdapter } from 'kysely';
+import type { QueryRunner } from '../store/bulk-insert.js';
+
+/**
+ * A hot statement of the ticket store, written once as SQL text. Building and compiling a Kysely
+ * query for every statement cost more CPU than SQLite's work for it, and every fault event runs
+ * several; the text never changes, so it is also prepared once (the SQLite statement cache).
+ */
+export interface Statement {
+  sqlite: string;
+  /** The same text with PostgreSQL's numbered placeholders. */
+  postgres: string;
+}
+
+/**
+ * `sqlite` with `?` placeholders; `postgres`, when it differs (row locks), with `?` too: they
+ * are numbered here. Neither may hold a `?` other than a placeholder.
+ */
+export function statement(sqlite: string, postgres = sqlite): Statement {
+  let n = 0;
+  return { sqlite, postgres: postgres.replace(/\?/g, () => `$${++n}`) };
+}
+
+export function isPostgres(db: QueryRunner): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
+}
+
+/** Runs `s` with its parameters in placeholder order; the rows it returns, if any. */
+export async function run<R>(
+  db: QueryRunner,
+  s: Statement,
+  parameters: readonly unknown[],
+): Promise<R[]> {
+  const text = isPostgres(db) ? s.postgres : s.sqlite;
+  const result = await db.executeQuery<R>(CompiledQuery.raw(text, parameters as unknown[]));
+  return result.rows;
+}
