@@ -24,10 +24,8 @@ export interface FleetApplyResult {
 /** Frames per multi-row statement. */
 const CHUNK = 400;
 
-/** What an upsert of a known blade rewrites: all but its key and when it was first seen. */
-const UPDATED_COLUMNS = [
-  'site_id',
-  'frame_id',
+/** The inventory a birth brings: written only when a blade is born or first heard from. */
+const INVENTORY_COLUMNS = [
   'hostname',
   'blade_type',
   'vendor',
@@ -41,6 +39,14 @@ const UPDATED_COLUMNS = [
   'agent_version',
   'software',
   'declared_environment',
+  'birth_at',
+] as const satisfies readonly (keyof BladeTable)[];
+
+/** What liveness reads and every message may change: all of a blade but its inventory. */
+const LIVE_COLUMNS = [
+  'blade_id',
+  'site_id',
+  'frame_id',
   'environment',
   'boot_id',
   'heartbeat_s',
@@ -49,23 +55,37 @@ const UPDATED_COLUMNS = [
   'pending_since',
   'fault',
   'silent_deadline',
+  'first_seen_at',
   'last_seen_at',
-  'birth_at',
   'last_health_at',
-] as const satisfies readonly Exclude<keyof BladeTable, 'blade_id' | 'first_seen_at'>[];
+] as const satisfies readonly (keyof BladeTable)[];
 
-// A column added to blades and not to the list above fails to compile here.
-type NotUpdated = Exclude<
-  Exclude<keyof BladeTable, 'blade_id' | 'first_seen_at'>,
-  (typeof UPDATED_COLUMNS)[number]
+// A column of blades in neither list fails to compile here.
+type Unlisted = Exclude<
+  keyof BladeTable,
+  (typeof INVENTORY_COLUMNS)[number] | (typeof LIVE_COLUMNS)[number]
 >;
-const everyColumnUpdated: [NotUpdated] extends [never] ? true : NotUpdated = true;
-void everyColumnUpdated;
+const everyColumnListed: [Unlisted] extends [never] ? true : Unlisted = true;
+void everyColumnListed;
 
-const BLADE_COLUMNS = ['blade_id', ...UPDATED_COLUMNS, 'first_seen_at'] as const;
+/** A blade as ingest reads it: its inventory is neither read nor rewritten by a health message. */
+type LiveBlade = Pick<BladeTable, (typeof LIVE_COLUMNS)[number]> &
+  Pick<BladeTable, 'declared_environment'>;
+type Inventory = Pick<BladeTable, (typeof INVENTORY_COLUMNS)[number]>;
+
+/** What the message's upsert rewrites of a known blade: its key, first sighting and place stay. */
+const REWRITTEN = LIVE_COLUMNS.filter(
+  (c) => c !== 'blade_id' && c !== 'first_seen_at' && c !== 'site_id' && c !== 'frame_id',
+);
+const LIVE_UPSERT =
+  'on conflict ("blade_id") do update set ' +
+  REWRITTEN.map((c) => `"${c}" = excluded."${c}"`).join(', ');
+const BLADE_COLUMNS = [...LIVE_COLUMNS, ...INVENTORY_COLUMNS] as const;
 const BLADE_UPSERT =
   'on conflict ("blade_id") do update set ' +
-  UPDATED_COLUMNS.map((c) => `"${c}" = excluded."${c}"`).join(', ');
+  BLADE_COLUMNS.filter((c) => c !== 'blade_id' && c !== 'first_seen_at')
+    .map((c) => `"${c}" = excluded."${c}"`)
+    .join(', ');
 
 const addMs = (at: Date, ms: number) => new Date(at.getTime() + ms).toISOString();
 
@@ -83,18 +103,21 @@ export async function applyFleetMessages(
   if (messages.length === 0) return { environments, livenessChanged: false };
 
   const bladeIds = [...new Set(messages.map((m) => m.message.bladeId))];
-  const existing = new Map<string, BladeTable>();
+  const existing = new Map<string, LiveBlade>();
   for (let i = 0; i < bladeIds.length; i += 500) {
+    // Not the inventory: reading its JSON for every blade of every batch cost more than the rest.
     const rows = await trx
       .selectFrom('blades')
-      .selectAll()
+      .select([...LIVE_COLUMNS, 'declared_environment'])
       .where('blade_id', 'in', bladeIds.slice(i, i + 500))
       .execute();
     for (const row of rows)
       existing.set(row.blade_id, { ...row, heartbeat_s: Number(row.heartbeat_s) });
   }
 
-  const touched = new Map<string, BladeTable>();
+  const touched = new Map<string, LiveBlade>();
+  /** Blades whose whole row is written: new ones, and those born in this batch. */
+  const inventories = new Map<string, Inventory>();
   const frames = new Map<string, { site: string; frame: string; at: string }>();
   let livenessChanged = false;
 
@@ -106,8 +129,9 @@ export async function applyFleetMessages(
     const known = mine ?? existing.get(bladeId);
     if (!known) livenessChanged = true;
     // Copied once per batch: `existing` keeps the state the batch started from.
-    const blade: BladeTable =
+    const blade: LiveBlade =
       mine ?? (known ? { ...known } : newBlade(bladeId, site, frame, at, settings));
+    if (!known) inventories.set(bladeId, noInventory());
     blade.site_id = site;
     blade.frame_id = frame;
     blade.last_seen_at = at;
@@ -126,21 +150,24 @@ export async function applyFleetMessages(
     switch (m.kind) {
       case 'birth': {
         const inv = m.message.inventory;
-        blade.hostname = inv.hostname;
-        blade.blade_type = inv.bladeType;
-        blade.vendor = inv.vendor;
-        blade.serial = inv.serial;
-        blade.firmware = JSON.stringify(inv.firmware);
-        blade.os = JSON.stringify(inv.os);
-        blade.kernel = inv.kernel;
-        blade.arch = inv.arch;
-        blade.cpus = inv.cpus;
-        blade.memory_bytes = inv.memoryBytes;
-        blade.agent_version = inv.agentVersion;
-        blade.software = JSON.stringify(inv.software);
+        inventories.set(bladeId, {
+          hostname: inv.hostname,
+          blade_type: inv.bladeType,
+          vendor: inv.vendor,
+          serial: inv.serial,
+          firmware: JSON.stringify(inv.firmware),
+          os: JSON.stringify(inv.os),
+          kernel: inv.kernel,
+          arch: inv.arch,
+          cpus: inv.cpus,
+          memory_bytes: inv.memoryBytes,
+          agent_version: inv.agentVersion,
+          software: JSON.stringify(inv.software),
+          declared_environment: inv.environment,
+          birth_at: at,
+        });
         blade.declared_environment = inv.environment;
         blade.boot_id = m.message.bootId;
-        blade.birth_at = at;
         blade.heartbeat_s = m.message.heartbeatIntervalS;
         alive();
         blade.silent_deadline = deadline();
@@ -247,13 +274,40 @@ export async function applyFleetMessages(
   }
   // The live stream's record of state changes commits with them.
   await appendActivity(trx, changes);
-  // Every blade of the batch in one upsert (a statement per blade was most of ingest's time).
+  // Every blade of the batch in one upsert (a statement per blade was most of ingest's time):
+  // the whole row of those born or new, the liveness of the rest.
+  const whole: unknown[][] = [];
+  const live: unknown[][] = [];
+  for (const blade of touched.values()) {
+    const inventory = inventories.get(blade.blade_id);
+    if (inventory) {
+      const row: BladeTable = { ...blade, ...inventory };
+      whole.push(BLADE_COLUMNS.map((c) => row[c]));
+    } else live.push(LIVE_COLUMNS.map((c) => blade[c]));
+  }
   await bulkInsert(trx, {
     table: 'blades',
     columns: BLADE_COLUMNS,
-    rows: [...touched.values()].map((blade) => BLADE_COLUMNS.map((c) => blade[c])),
+    rows: whole,
     suffix: BLADE_UPSERT,
   });
+  await bulkInsert(trx, {
+    table: 'blades',
+    columns: LIVE_COLUMNS,
+    rows: live,
+    suffix: LIVE_UPSERT,
+  });
+  // A blade that moved (rare): its place, which the liveness upsert leaves as it was.
+  for (const blade of touched.values()) {
+    const before = existing.get(blade.blade_id);
+    if (!before || inventories.has(blade.blade_id)) continue;
+    if (before.site_id === blade.site_id && before.frame_id === blade.frame_id) continue;
+    await trx
+      .updateTable('blades')
+      .set({ site_id: blade.site_id, frame_id: blade.frame_id })
+      .where('blade_id', '=', blade.blade_id)
+      .execute();
+  }
   return { environments, livenessChanged };
 }
 
@@ -263,23 +317,11 @@ function newBlade(
   frame: string,
   at: string,
   settings: FleetApplySettings,
-): BladeTable {
+): LiveBlade {
   return {
     blade_id: bladeId,
     site_id: site,
     frame_id: frame,
-    hostname: null,
-    blade_type: null,
-    vendor: null,
-    serial: null,
-    firmware: null,
-    os: null,
-    kernel: null,
-    arch: null,
-    cpus: null,
-    memory_bytes: null,
-    agent_version: null,
-    software: null,
     declared_environment: null,
     environment: settings.environmentFor?.(site, frame, bladeId) ?? 'production',
     boot_id: null,
@@ -294,7 +336,25 @@ function newBlade(
     ).toISOString(),
     first_seen_at: at,
     last_seen_at: at,
-    birth_at: null,
     last_health_at: null,
+  };
+}
+
+function noInventory(): Inventory {
+  return {
+    hostname: null,
+    blade_type: null,
+    vendor: null,
+    serial: null,
+    firmware: null,
+    os: null,
+    kernel: null,
+    arch: null,
+    cpus: null,
+    memory_bytes: null,
+    agent_version: null,
+    software: null,
+    declared_environment: null,
+    birth_at: null,
   };
 }
