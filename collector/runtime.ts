@@ -14,6 +14,8 @@ import { Housekeeping } from './housekeeping.js';
 import { IngestPipeline } from './ingest/ingest-pipeline.js';
 import { IngestProcessor } from './ingest/ingest-processor.js';
 import { MqttIngest } from './ingest/mqtt-ingest.js';
+import { ThreadFlush } from './ingest/thread-flush.js';
+import { whenDurable } from './store/durability.js';
 import { loadContract } from './sla/load-contract.js';
 import { openStore, type Store } from './store/open-store.js';
 import { loadRules } from './classify/load-rules.js';
@@ -397,7 +399,13 @@ export class CollectorRuntime {
       {
         name: 'ingest',
         start: async () => {
+          const store = this.store!;
+          // SQLite's log is flushed by the ingest thread, right before the PUBACKs it covers.
+          const threadFlush = store.flushedLog
+            ? new ThreadFlush(store.flushedLog, () => whenDurable(store.db))
+            : undefined;
           const processor = new IngestProcessor({
+            threadFlush,
             db: this.store!.db,
             tickets: this.tickets!,
             fleet: {
@@ -437,6 +445,7 @@ export class CollectorRuntime {
             sessionExpiryMs: config.mqtt.sessionExpiry,
             receiveMaximum: config.mqtt.receiveMaximum,
             maxPending: config.ingest.maxPending,
+            threadFlush,
             pipeline: this.pipeline,
             clock,
             logger: log('mqtt'),

@@ -48,9 +48,15 @@ export interface IngestStats {
 const MAX_CONFLICT_RETRIES = 5;
 const CONFLICT_BACKOFF_MS = 20;
 
+/**
+ * Acknowledges a delivery; with `afterFlush`, the transport must send it only once its own flush
+ * request of that number is done (see ThreadFlush).
+ */
+export type Ack = (afterFlush?: number) => void;
+
 interface Pending {
   delivery: Delivery;
-  ack: () => void;
+  ack: Ack;
 }
 
 /**
@@ -72,6 +78,8 @@ export class IngestPipeline {
   private readonly commitListeners = new Set<(outcome: BatchOutcome) => void>();
   /** Batches committed and not yet durable, oldest first: their acknowledgements wait. */
   private readonly unflushed: { size: number; oldest: Date }[] = [];
+  /** Of those, how many have not been acknowledged yet (their PUBACKs wait for the disk). */
+  private acksHeld = 0;
   /** Settles when the last committed batch has been acknowledged (the chain keeps their order). */
   private tail: Promise<void> = Promise.resolve();
 
@@ -80,7 +88,7 @@ export class IngestPipeline {
   }
 
   /** Queues a delivery; resolves when there is room for the next (backpressure). */
-  submit(delivery: Delivery, ack: () => void): Promise<void> {
+  submit(delivery: Delivery, ack: Ack): Promise<void> {
     this.queue.push({ delivery, ack });
     if (!this.running) {
       this.running = true;
@@ -130,13 +138,18 @@ export class IngestPipeline {
         const outcome = await this.commit(batch.map((p) => p.delivery));
         this.queue.splice(0, batch.length);
         const waiting = { size: batch.length, oldest: batch[0]!.delivery.receivedAt };
+        // The transport flushes before it acknowledges: the PUBACKs go now, unless an earlier
+        // batch still waits for its own (they keep arrival order).
+        const early = outcome.ackAfterFlush !== undefined && this.acksHeld === 0;
+        if (early) for (const p of batch) p.ack(outcome.ackAfterFlush);
+        else this.acksHeld++;
         this.unflushed.push(waiting);
         // The next batch is taken at once; this one is acknowledged when the disk has it, after
         // every batch before it.
         const durable = outcome.durable ?? Promise.resolve();
         this.tail = Promise.all([this.tail, durable]).then(() => {
           this.unflushed.splice(this.unflushed.indexOf(waiting), 1);
-          this.acknowledged(batch, outcome);
+          this.acknowledged(batch, outcome, early);
         });
         await this.gather();
       }
@@ -149,14 +162,17 @@ export class IngestPipeline {
     }
   }
 
-  private acknowledged(batch: Pending[], outcome: BatchOutcome): void {
+  private acknowledged(batch: Pending[], outcome: BatchOutcome, acked: boolean): void {
     this.totals.processed += outcome.processed;
     this.totals.duplicates += outcome.duplicates;
     this.totals.deadLetters += outcome.deadLetters;
     this.totals.batches++;
     this.totals.lastBatchSize = batch.length;
     this.lastCommitAt = this.options.clock.now();
-    for (const p of batch) p.ack();
+    if (!acked) {
+      this.acksHeld--;
+      for (const p of batch) p.ack();
+    }
     this.options.onCommitted?.(outcome);
     for (const listener of this.commitListeners) listener(outcome);
     while (this.waiters.length > 0 && this.held() < this.options.maxPending) {

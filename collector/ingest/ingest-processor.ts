@@ -17,6 +17,7 @@ import {
   type Verdict,
 } from './decode.js';
 import type { ObservationInput, ObservationRecorder } from './observation-recorder.js';
+import type { FlushTicket, ThreadFlush } from './thread-flush.js';
 
 /** One message as it came off the broker. */
 export interface Delivery {
@@ -39,12 +40,19 @@ export interface BatchOutcome {
    * batch is committed when `process` resolves; its acknowledgements wait for this.
    */
   durable?: Promise<void>;
+  /**
+   * Set when the ingest thread makes the batch durable (flush request `seq`): its
+   * acknowledgements may go at once, for the thread sends them only after that flush.
+   */
+  ackAfterFlush?: number;
 }
 
 export interface IngestProcessorOptions {
   db: Kysely<Database>;
   tickets: ObservationRecorder;
   fleet: FleetApplySettings;
+  /** Flushes made by the ingest thread (SQLite with `sqliteSync` background); else flushed here. */
+  threadFlush?: ThreadFlush | undefined;
 }
 
 const IDENTITY_COLUMNS = [
@@ -89,6 +97,8 @@ export class IngestProcessor {
       valid.push(decoded.value);
     }
 
+    let ticket: FlushTicket | null = null;
+    const threadFlush = this.options.threadFlush;
     const { result, announced } = await transactionAnnounced(
       this.options.db,
       async (trx) => {
@@ -128,9 +138,15 @@ export class IngestProcessor {
           livenessChanged: applied.livenessChanged,
         };
       },
-      { flushNow: true },
+      {
+        flushNow: true,
+        ...(threadFlush
+          ? { flushElsewhere: () => (ticket = threadFlush.request())?.durable ?? null }
+          : {}),
+      },
     );
-    return { ...result, durable: announced };
+    const flushed = ticket as FlushTicket | null;
+    return { ...result, durable: announced, ...(flushed ? { ackAfterFlush: flushed.seq } : {}) };
   }
 }
 

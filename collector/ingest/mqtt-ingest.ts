@@ -5,7 +5,8 @@ import { threadEntry } from '../thread-entry.js';
 import type { Verdict } from './decode.js';
 import type { IngestPipeline } from './ingest-pipeline.js';
 import type { BrokerStatus, MqttSessionOptions, ReceivedBatch } from './mqtt-session.js';
-import type { FromIngestThread, ToIngestThread } from './mqtt-thread-protocol.js';
+import type { FromIngestThread, IngestThreadData, ToIngestThread } from './mqtt-thread-protocol.js';
+import type { ThreadFlush } from './thread-flush.js';
 import { withoutPassword } from '../../shared/redact-url.js';
 
 export type { BrokerStatus } from './mqtt-session.js';
@@ -20,6 +21,8 @@ export type MqttIngestOptions = Omit<MqttSessionOptions, 'subscription' | 'maxPe
   pipeline: Pick<IngestPipeline, 'submit' | 'drain'>;
   clock: Clock;
   logger?: Logger;
+  /** The store's log flushes, made by the thread before the PUBACKs they cover (SQLite). */
+  threadFlush?: ThreadFlush | undefined;
 };
 
 /** How long a stopping thread may take to say goodbye to the broker before it is ended. */
@@ -38,6 +41,8 @@ export class MqttIngest {
   private stopping = false;
   private latest: BrokerStatus;
   private acks: number[] = [];
+  /** The flush the pending acknowledgements wait for (see ThreadFlush). */
+  private acksAfterFlush: number | undefined;
   private ended: (() => void) | undefined;
   private restartTimer: NodeJS.Timeout | undefined;
   private readonly logger: Logger;
@@ -100,6 +105,7 @@ export class MqttIngest {
       logger: _logger,
       sharedGroup: _sharedGroup,
       topicFilter: _topicFilter,
+      threadFlush,
       maxPending,
       ...connection
     } = this.options;
@@ -110,11 +116,19 @@ export class MqttIngest {
       maxPending: maxPending ?? 5000,
     };
     const generation = ++this.generation;
+    const workerData: IngestThreadData<MqttSessionOptions> = {
+      session,
+      flushLog: threadFlush?.logFile ?? null,
+    };
     const worker = new Worker(
       threadEntry(import.meta.url, './mqtt-thread-tsx.mjs', 'bladeframe-mqtt-thread.mjs'),
-      { workerData: session },
+      { workerData },
     );
     this.worker = worker;
+    threadFlush?.attach((seq) => {
+      if (this.worker === worker)
+        worker.postMessage({ type: 'flush', seq } satisfies ToIngestThread);
+    });
     worker.on('message', (message: FromIngestThread) => this.onMessage(generation, message));
     worker.on('error', (error) => {
       this.logger.error({ err: error.message }, 'ingest thread failed');
@@ -123,6 +137,7 @@ export class MqttIngest {
     worker.on('exit', () => {
       if (this.worker !== worker) return;
       this.worker = undefined;
+      this.options.threadFlush?.detach();
       this.ended?.();
       if (this.stopping) return;
       // Unplanned: start again; the broker redelivers what this thread had not acknowledged.
@@ -145,6 +160,9 @@ export class MqttIngest {
       case 'log':
         this.logger[message.level](message.fields, message.message);
         break;
+      case 'flushed':
+        this.options.threadFlush?.flushed(message.seq);
+        break;
       case 'ended':
         this.ended?.();
         break;
@@ -164,23 +182,27 @@ export class MqttIngest {
       const verdict = batch.checked ? (rejected.get(i) ?? valid) : undefined;
       void this.options.pipeline.submit(
         { topic: batch.topics[i]!, payload, receivedAt, verdict },
-        () => this.acknowledge(generation, id),
+        (afterFlush) => this.acknowledge(generation, id, afterFlush),
       );
     }
   }
 
   /** Acknowledgements of one batch go to the thread together, once the batch's loop is done. */
-  private acknowledge(generation: number, id: number): void {
+  private acknowledge(generation: number, id: number, afterFlush?: number): void {
     if (generation !== this.generation) return;
     if (this.acks.length === 0) queueMicrotask(() => this.flushAcks());
     this.acks.push(id);
+    if (afterFlush !== undefined)
+      this.acksAfterFlush = Math.max(this.acksAfterFlush ?? 0, afterFlush);
   }
 
   private flushAcks(): void {
     if (this.acks.length === 0) return;
     const ids = this.acks;
+    const afterFlush = this.acksAfterFlush;
     this.acks = [];
-    this.post({ type: 'ack', ids });
+    this.acksAfterFlush = undefined;
+    this.post(afterFlush === undefined ? { type: 'ack', ids } : { type: 'ack', ids, afterFlush });
   }
 
   private post(message: ToIngestThread): void {
@@ -200,6 +222,8 @@ export class MqttIngest {
     this.ended = undefined;
     this.worker = undefined;
     this.generation++;
+    // What the thread had not confirmed flushed is flushed here (its PUBACKs are gone with it).
+    this.options.threadFlush?.detach();
     await worker.terminate();
   }
 }

@@ -2,7 +2,12 @@ import type { BrokerStatus, ReceivedBatch, SessionListener } from './mqtt-sessio
 
 /** What the collector's main thread tells the ingest thread. */
 export type ToIngestThread =
-  { type: 'ack'; ids: number[] } | { type: 'close' } | { type: 'end'; force: boolean };
+  /** PUBACKs to send; with `afterFlush`, only once flush request `afterFlush` is done. */
+  | { type: 'ack'; ids: number[]; afterFlush?: number }
+  /** Flush the store's write-ahead log (everything committed before this request). */
+  | { type: 'flush'; seq: number }
+  | { type: 'close' }
+  | { type: 'end'; force: boolean };
 
 /** What the ingest thread tells the main thread. */
 export type FromIngestThread =
@@ -14,4 +19,13 @@ export type FromIngestThread =
       fields: Record<string, unknown>;
       message: string;
     }
+  /** The write-ahead log is on disk through flush request `seq`. */
+  | { type: 'flushed'; seq: number }
   | { type: 'ended' };
+
+/** What the ingest thread starts with. */
+export interface IngestThreadData<Session> {
+  session: Session;
+  /** The write-ahead log this thread flushes on request; null when main flushes its own. */
+  flushLog: string | null;
+}

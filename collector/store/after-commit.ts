@@ -30,7 +30,14 @@ export async function transactionWithHooks<DB, T>(
 export async function transactionAnnounced<DB, T>(
   db: Kysely<DB>,
   fn: (trx: Kysely<DB>) => Promise<T>,
-  options: { flushNow?: boolean } = {},
+  options: {
+    flushNow?: boolean;
+    /**
+     * Makes the commit durable elsewhere (the ingest thread flushes the log before its PUBACKs):
+     * called once committed, resolves once durable; null when it cannot, and `flushNow` applies.
+     */
+    flushElsewhere?: () => Promise<void> | null;
+  } = {},
 ): Promise<{ result: T; announced: Promise<void> }> {
   const pending: (() => void)[] = [];
   const result = await db.transaction().execute((trx) => {
@@ -40,6 +47,14 @@ export async function transactionAnnounced<DB, T>(
   const announce = () => {
     for (const hook of pending) hook();
   };
+  const elsewhere = options.flushElsewhere?.();
+  if (elsewhere) {
+    return {
+      result,
+      // A flush that failed there is tried again here; nothing is told before one succeeds.
+      announced: elsewhere.then(announce, () => untilDurable(db).then(announce)),
+    };
+  }
   if (options.flushNow) {
     try {
       durableNow(db);

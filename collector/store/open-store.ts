@@ -30,6 +30,11 @@ export interface Store {
   dialect: DialectName;
   /** Where it lives, with any password removed (for logs and /healthz). */
   location: string;
+  /**
+   * The SQLite write-ahead log whose flush the collector makes itself (`sqliteSync`
+   * `background`): another thread may flush it (any descriptor flushes the file). Else null.
+   */
+  flushedLog?: string | null;
   close(): Promise<void>;
 }
 
@@ -114,6 +119,7 @@ function openSqlite(options: StoreOptions): Store {
     reader,
     dialect: 'sqlite',
     location: file,
+    flushedLog: flusher ? `${file}-wal` : null,
     close: async () => {
       await whenDurable(db);
       flusher?.close();

@@ -113,6 +113,58 @@ describe('ingest pipeline (group commit)', () => {
     expect(pipeline.stats()).toMatchObject({ pending: 0, processed: 4, batches: 2 });
   });
 
+  it('acknowledges at once through a transport that flushes first, in order behind one that waits', async () => {
+    const flushes: (() => void)[] = [];
+    // Batch 1 is flushed here (its PUBACKs wait for `durable`); 2 and 3 by the transport (flush
+    // requests 7 and 8), so their acknowledgements may go when committed, but not before 1's.
+    const plan: (number | undefined)[] = [undefined, 7, 8];
+    const processor = {
+      async process(batch: readonly Delivery[]): Promise<BatchOutcome> {
+        const afterFlush = plan.shift();
+        const durable = new Promise<void>((resolve) => flushes.push(resolve));
+        return {
+          ...ok(batch.length),
+          durable,
+          ...(afterFlush === undefined ? {} : { ackAfterFlush: afterFlush }),
+        };
+      },
+    };
+    const pipeline = new IngestPipeline({
+      processor,
+      db: store.db,
+      clock,
+      maxBatch: 1,
+      maxPending: 1000,
+    });
+    const acked: string[] = [];
+    for (const d of deliveries(3, clock)) {
+      await pipeline.submit(d, (after) => acked.push(`${d.payload.toString()}@${after ?? '-'}`));
+    }
+    while (flushes.length < 3) await new Promise((r) => setImmediate(r));
+    // 2 and 3 wait behind 1, which has no flush elsewhere: then each for its own flush.
+    expect(acked).toEqual([]);
+    flushes[0]!();
+    await new Promise((r) => setImmediate(r));
+    expect(acked).toEqual(['0@-']);
+    flushes[1]!();
+    flushes[2]!();
+    await pipeline.drain();
+    expect(acked).toEqual(['0@-', '1@-', '2@-']);
+    expect(pipeline.stats()).toMatchObject({ pending: 0, processed: 3, batches: 3 });
+
+    // With nothing held before it, a batch the transport flushes is acknowledged when committed,
+    // before it is durable, and counted once durable.
+    plan.push(9);
+    await pipeline.submit(deliveries(1, clock)[0]!, (after) => acked.push(`early@${after}`));
+    while (flushes.length < 4) await new Promise((r) => setImmediate(r));
+    expect(acked.at(-1)).toBe('early@9');
+    expect(pipeline.stats()).toMatchObject({ processed: 3 });
+    flushes[3]!();
+    await pipeline.drain();
+    expect(pipeline.stats()).toMatchObject({ pending: 0, processed: 4, batches: 4 });
+    expect(acked.filter((a) => a.startsWith('early'))).toHaveLength(1);
+  });
+
   it('tells commit listeners of each durable batch, after its acknowledgements', async () => {
     const processor = new GatedProcessor();
     const pipeline = new IngestPipeline({

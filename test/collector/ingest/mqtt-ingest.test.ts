@@ -1,8 +1,12 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatchOutcome, Delivery } from '../../../collector/ingest/ingest-processor.js';
 import { IngestPipeline } from '../../../collector/ingest/ingest-pipeline.js';
 import { MqttIngest } from '../../../collector/ingest/mqtt-ingest.js';
+import { ThreadFlush } from '../../../collector/ingest/thread-flush.js';
 import { openStore, type Store } from '../../../collector/store/open-store.js';
 import { systemClock } from '../../../shared/clock.js';
 import { startTestBroker, uniqueSite, type TestBroker } from '../../support/broker.js';
@@ -32,7 +36,27 @@ class CountingProcessor {
   }
 }
 
-function ingestFor(site: string, clientId: string, processor: CountingProcessor) {
+/** Commits nothing itself: asks the ingest thread to flush, as the SQLite processor does. */
+class ThreadFlushingProcessor extends CountingProcessor {
+  durables: Promise<void>[] = [];
+  constructor(private readonly flush: ThreadFlush) {
+    super();
+  }
+  override async process(batch: readonly Delivery[]): Promise<BatchOutcome> {
+    const outcome = await super.process(batch);
+    const ticket = this.flush.request();
+    if (!ticket) return outcome;
+    this.durables.push(ticket.durable);
+    return { ...outcome, durable: ticket.durable, ackAfterFlush: ticket.seq };
+  }
+}
+
+function ingestFor(
+  site: string,
+  clientId: string,
+  processor: CountingProcessor,
+  threadFlush?: ThreadFlush,
+) {
   const pipeline = new IngestPipeline({
     processor,
     db: store.db,
@@ -49,6 +73,7 @@ function ingestFor(site: string, clientId: string, processor: CountingProcessor)
     sessionExpiryMs: 120_000,
     pipeline,
     clock: systemClock,
+    threadFlush,
   });
   return { ingest, pipeline };
 }
@@ -117,6 +142,39 @@ describe('MQTT ingest', () => {
     expect([...new Set(processor.seen)]).toEqual(['before', 'while-down', 'after']);
     await pub.endAsync();
     await ingest.stop();
+  });
+
+  it('has its thread flush the log, then acknowledge what the flush covers', async () => {
+    const site = uniqueSite('ingest');
+    const clientId = `col-${site}`;
+    const log = join(mkdtempSync(join(tmpdir(), 'bf-flush-')), 'store.sqlite-wal');
+    writeFileSync(log, 'log');
+    let fallbacks = 0;
+    const flush = new ThreadFlush(log, async () => void fallbacks++);
+    const processor = new ThreadFlushingProcessor(flush);
+    const { ingest, pipeline } = ingestFor(site, clientId, processor, flush);
+    await ingest.start();
+    await subscribed(ingest);
+    const pub = await publisher();
+    for (let i = 0; i < 30; i++)
+      await pub.publishAsync(`bladeframe/v1/${site}/f1/b1/event`, `m${i}`, { qos: 1 });
+    await until(() => pipeline.stats().processed === 30);
+    // Every batch was made durable by the thread, none by the fallback.
+    expect(processor.durables.length).toBeGreaterThan(0);
+    await Promise.all(processor.durables);
+    expect(fallbacks).toBe(0);
+    await ingest.stop();
+
+    // All 30 were acknowledged: the next session gets only what comes next.
+    const after = new CountingProcessor();
+    const next = ingestFor(site, clientId, after);
+    await next.ingest.start();
+    await subscribed(next.ingest);
+    await pub.publishAsync(`bladeframe/v1/${site}/f1/b1/event`, 'last', { qos: 1 });
+    await until(() => after.seen.length >= 1);
+    expect(after.seen).toEqual(['last']);
+    await next.ingest.stop();
+    await pub.endAsync();
   });
 
   it('acknowledges nothing before it is durable: a crash gets the messages again', async () => {
