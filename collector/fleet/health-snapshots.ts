@@ -8,7 +8,8 @@ type HealthMessage = Extract<ValidMessage, { kind: 'health' }>;
 /**
  * Stores a batch's health snapshots, each under its message's identity; returns the identities
  * (`messageKey`) of those not stored before. The snapshot is the identity row of a health
- * message: a redelivered or replayed one conflicts and is skipped, as any message seen before.
+ * message: a redelivered or replayed one (the same payload, its observation time included)
+ * conflicts on the unique key, which leads with that time so a batch's rows land together.
  */
 export async function storeHealthSnapshots(
   trx: Kysely<Database>,
@@ -29,7 +30,8 @@ export async function storeHealthSnapshots(
         m.text ?? JSON.stringify(m.message),
       ]),
       suffix:
-        'on conflict ("blade_id", "boot_id", "seq") do nothing returning "blade_id", "boot_id", "seq"',
+        'on conflict ("observed_at", "blade_id", "boot_id", "seq") do nothing ' +
+        'returning "blade_id", "boot_id", "seq"',
     },
   );
   return new Set(

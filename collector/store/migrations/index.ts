@@ -11,6 +11,7 @@ import { stormIndexMigration } from './0060_storm_index.js';
 import { bladeHealthMigration } from './0070_blade_health.js';
 import { healthIdentityMigration } from './0080_health_identity.js';
 import { snapshotPruneMigration } from './0090_snapshot_prune.js';
+import { identityByTimeMigration } from './0100_identity_by_time.js';
 
 /**
  * Every migration, in order. Names sort by their number prefix; each area adds its own file and
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   '0070_blade_health': bladeHealthMigration,
   '0080_health_identity': healthIdentityMigration,
   '0090_snapshot_prune': snapshotPruneMigration,
+  '0100_identity_by_time': identityByTimeMigration,
 };
