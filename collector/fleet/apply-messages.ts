@@ -58,6 +58,7 @@ const LIVE_COLUMNS = [
   'first_seen_at',
   'last_seen_at',
   'last_health_at',
+  'last_health_id',
 ] as const satisfies readonly (keyof BladeTable)[];
 
 // A column of blades in neither list fails to compile here.
@@ -98,6 +99,8 @@ export async function applyFleetMessages(
   trx: Kysely<Database>,
   messages: readonly ValidMessage[],
   settings: FleetApplySettings,
+  /** The id of a health message's stored snapshot (see health-snapshots.ts). */
+  snapshotId?: (message: { bladeId: string; bootId: string; seq: number }) => number | undefined,
 ): Promise<FleetApplyResult> {
   const environments: Environment[] = [];
   if (messages.length === 0) return { environments, livenessChanged: false };
@@ -112,7 +115,11 @@ export async function applyFleetMessages(
       .where('blade_id', 'in', bladeIds.slice(i, i + 500))
       .execute();
     for (const row of rows)
-      existing.set(row.blade_id, { ...row, heartbeat_s: Number(row.heartbeat_s) });
+      existing.set(row.blade_id, {
+        ...row,
+        heartbeat_s: Number(row.heartbeat_s),
+        last_health_id: row.last_health_id === null ? null : Number(row.last_health_id),
+      });
   }
 
   const touched = new Map<string, LiveBlade>();
@@ -201,6 +208,7 @@ export async function applyFleetMessages(
         blade.heartbeat_s = m.message.intervalS;
         // The snapshot itself was stored as the message's identity (see health-snapshots.ts).
         blade.last_health_at = at;
+        blade.last_health_id = snapshotId?.(m.message) ?? blade.last_health_id;
         alive();
         blade.silent_deadline = deadline();
         break;
@@ -337,6 +345,7 @@ function newBlade(
     first_seen_at: at,
     last_seen_at: at,
     last_health_at: null,
+    last_health_id: null,
   };
 }
 

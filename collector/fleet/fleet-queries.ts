@@ -1,5 +1,6 @@
 import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
+import { minuteOf } from './health-snapshots.js';
 import type { BladeState, BladeTable } from './tables.js';
 
 /** A blade as the API shows it. */
@@ -39,15 +40,12 @@ const parse = (text: string | null): unknown => (text === null ? null : JSON.par
 /** A blade row with its latest health snapshot (JSON), as `withLastHealth` selects it. */
 export type BladeWithHealth = BladeTable & { last_health: string | null };
 
-/** The blade's latest health snapshot, through the index on (blade_id, received_at). */
+/** The blade's latest health snapshot, named by its row. */
 function lastHealth(eb: ExpressionBuilder<Database, 'blades'>) {
   return eb
     .selectFrom('health_snapshots as h')
     .select('h.snapshot')
-    .whereRef('h.blade_id', '=', 'blades.blade_id')
-    .whereRef('h.received_at', '=', 'blades.last_health_at')
-    .orderBy('h.id', 'desc')
-    .limit(1)
+    .whereRef('h.id', '=', 'blades.last_health_id')
     .as('last_health');
 }
 
@@ -127,19 +125,49 @@ export interface HealthPoint {
   snapshot: unknown;
 }
 
-/** A blade's health snapshots received since a time, oldest first (the 24-hour view). */
+/** Up to this many minutes, a blade's history is read a seek per minute; past it, by a scan. */
+const SEEK_MINUTES = 7 * 24 * 60;
+/** Minutes named in one query (bound parameters). */
+const MINUTES_A_QUERY = 500;
+
+/**
+ * A blade's health snapshots received since a time (until `until`, default now), oldest first
+ * (the 24-hour view). The index leads with the minute of receipt (so that writing a batch touches
+ * few pages): each minute of the window is one seek to this blade's entries.
+ */
 export async function healthHistory(
   db: Kysely<Database>,
   bladeId: string,
   since: Date,
+  until: Date = new Date(),
 ): Promise<HealthPoint[]> {
-  const rows = await db
-    .selectFrom('health_snapshots')
-    .select(['observed_at', 'received_at', 'snapshot'])
-    .where('blade_id', '=', bladeId)
-    .where('received_at', '>=', since.toISOString())
-    .orderBy('received_at')
-    .execute();
+  const first = minuteOf(since);
+  const last = minuteOf(until);
+  const query = () =>
+    db
+      .selectFrom('health_snapshots')
+      .select(['id', 'observed_at', 'received_at', 'snapshot'])
+      .where('blade_id', '=', bladeId)
+      .where('received_at', '>=', since.toISOString());
+  const rows: { id: number; observed_at: string; received_at: string; snapshot: string }[] = [];
+  if (last - first > SEEK_MINUTES) {
+    rows.push(...(await query().where('received_minute', '>=', first).execute()));
+  } else {
+    for (let from = first; from <= last; from += MINUTES_A_QUERY) {
+      const minutes = Array.from(
+        { length: Math.min(MINUTES_A_QUERY, last - from + 1) },
+        (_, i) => from + i,
+      );
+      rows.push(...(await query().where('received_minute', 'in', minutes).execute()));
+    }
+  }
+  rows.sort((a, b) =>
+    a.received_at < b.received_at
+      ? -1
+      : a.received_at > b.received_at
+        ? 1
+        : Number(a.id) - Number(b.id),
+  );
   return rows.map((r) => ({
     observedAt: r.observed_at,
     receivedAt: r.received_at,
@@ -236,7 +264,7 @@ export async function pruneHealthSnapshots(db: Kysely<Database>, before: Date): 
     .$if(firstKept !== undefined, (q) => q.where('id', '<', Number(firstKept!.id)))
     .where('received_at', '<', cutoff)
     .where(
-      sql<boolean>`not exists (select 1 from blades b where b.blade_id = health_snapshots.blade_id and b.last_health_at = health_snapshots.received_at)`,
+      sql<boolean>`id not in (select b.last_health_id from blades b where b.last_health_id is not null)`,
     )
     .executeTakeFirst();
   return Number(result.numDeletedRows);

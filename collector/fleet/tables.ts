@@ -59,8 +59,9 @@ export interface BladeTable {
   first_seen_at: string;
   last_seen_at: string;
   birth_at: string | null;
-  /** When the last health snapshot was received: it is the one in health_snapshots then. */
+  /** When the last health snapshot was received, and its id in health_snapshots. */
   last_health_at: string | null;
+  last_health_id: number | null;
 }
 
 export interface HealthSnapshotTable {
@@ -71,6 +72,8 @@ export interface HealthSnapshotTable {
   seq: number | null;
   observed_at: string;
   received_at: string;
+  /** Minutes since the epoch at receipt: a blade's snapshots are found by minute (indexed). */
+  received_minute: number | null;
   snapshot: string;
 }
 

@@ -109,20 +109,21 @@ export class IngestProcessor {
           trx,
           valid.filter((m) => m.kind !== 'health'),
         );
-        for (const key of await storeHealthSnapshots(
+        const snapshots = await storeHealthSnapshots(
           trx,
           valid.filter((m) => m.kind === 'health'),
           messageKey,
-        )) {
-          claimed.add(key);
-        }
+        );
+        for (const key of snapshots.keys()) claimed.add(key);
         const fresh = valid.filter((m) => claimed.has(messageKey(m.message)));
         duplicates += valid.length - fresh.length;
         // better-sqlite3 holds the thread for each statement, and without a turn of the event loop
         // the messages the ingest thread hands over meanwhile would wait until the batch ends:
         // letting them in mid-batch makes the next batch ready when this one commits.
         await nextTurn();
-        const applied = await applyFleetMessages(trx, fresh, this.options.fleet);
+        const applied = await applyFleetMessages(trx, fresh, this.options.fleet, (m) =>
+          snapshots.get(messageKey(m)),
+        );
         await nextTurn();
         for (const [i, m] of fresh.entries()) {
           if (m.kind !== 'event') continue;

@@ -74,7 +74,7 @@ const bladesRoutes: FastifyPluginAsync<{ db: Kysely<Database>; clock: Clock }> =
       const { id } = parseRequest(bladeParams, request.params, 'params');
       const blade = await bladeOr404(id);
       const from = new Date(clock.now().getTime() - 24 * 3_600_000);
-      const history = await healthHistory(db, blade.bladeId, from);
+      const history = await healthHistory(db, blade.bladeId, from, clock.now());
       const { tickets } = await listTickets(db, {
         bladeId: blade.bladeId,
         state: ['open', 'responded', 'on-site', 'diagnosed', 'replacement-dispatched', 'fixed'],
@@ -111,7 +111,7 @@ const bladesRoutes: FastifyPluginAsync<{ db: Kysely<Database>; clock: Clock }> =
       return {
         bladeId: blade.bladeId,
         since: from.toISOString(),
-        snapshots: await healthHistory(db, blade.bladeId, from),
+        snapshots: await healthHistory(db, blade.bladeId, from, clock.now()),
       };
     },
   );

@@ -12,6 +12,7 @@ import { bladeHealthMigration } from './0070_blade_health.js';
 import { healthIdentityMigration } from './0080_health_identity.js';
 import { snapshotPruneMigration } from './0090_snapshot_prune.js';
 import { identityByTimeMigration } from './0100_identity_by_time.js';
+import { snapshotMinuteMigration } from './0110_snapshot_minute.js';
 
 /**
  * Every migration, in order. Names sort by their number prefix; each area adds its own file and
@@ -31,4 +32,5 @@ export const migrations: Record<string, Migration> = {
   '0080_health_identity': healthIdentityMigration,
   '0090_snapshot_prune': snapshotPruneMigration,
   '0100_identity_by_time': identityByTimeMigration,
+  '0110_snapshot_minute': snapshotMinuteMigration,
 };

@@ -90,6 +90,39 @@ describe.each(storeTargets)('fleet registry on $name', (target) => {
     expect((await getBlade(store.db, 'b1'))?.lastHealth).toMatchObject({ uptimeS: 2 });
   });
 
+  it("reads a blade's history minute by minute, in order, without its neighbours'", async () => {
+    const b1 = new FakeBlade({ site: 'nyc1', frame: 'f1', blade: 'b1' });
+    const b2 = new FakeBlade({ site: 'nyc1', frame: 'f1', blade: 'b2' });
+    const start = now.getTime();
+    // Both blades every 40 s for an hour: some minutes hold two of a blade's snapshots.
+    for (let i = 0; i < 90; i++) {
+      now = new Date(start + i * 40_000);
+      await processor.process([
+        {
+          topic: b1.topic('health'),
+          payload: bytes({ ...b1.health(40), uptimeS: i }),
+          receivedAt: now,
+        },
+        {
+          topic: b2.topic('health'),
+          payload: bytes({ ...b2.health(40), uptimeS: 1000 + i }),
+          receivedAt: now,
+        },
+      ]);
+    }
+    const since = new Date(start + 30 * 40_000 - 1);
+    const until = new Date(start + 3_600_000);
+    const uptimes = (h: Awaited<ReturnType<typeof healthHistory>>) =>
+      h.map((p) => (p.snapshot as { uptimeS: number }).uptimeS);
+    const expected = Array.from({ length: 60 }, (_, i) => i + 30);
+    // A seek per minute of the hour; and the scan a long window takes: the same snapshots.
+    expect(uptimes(await healthHistory(store.db, 'b1', since, until))).toEqual(expected);
+    expect(
+      uptimes(await healthHistory(store.db, 'b1', since, new Date(start + 30 * 86_400_000))),
+    ).toEqual(expected);
+    expect((await getBlade(store.db, 'b2'))?.lastHealth).toMatchObject({ uptimeS: 1089 });
+  });
+
   it('lists blades by site, frame, state and environment, and sites with their frames', async () => {
     for (const [site, frame, blade] of [
       ['nyc1', 'f1', 'a'],
