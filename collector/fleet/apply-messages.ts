@@ -3,6 +3,7 @@ import { appendActivity, type ActivityInput } from '../activity/activity-log.js'
 import type { Environment } from '../../shared/messages/birth.js';
 import type { ValidMessage } from '../ingest/decode.js';
 import { bulkInsert } from '../store/bulk-insert.js';
+import { selectIn } from '../store/select-in.js';
 import type { Database } from '../store/schema.js';
 import type { BladeTable } from './tables.js';
 
@@ -22,7 +23,6 @@ export interface FleetApplyResult {
 }
 
 /** Frames per multi-row statement. */
-const CHUNK = 400;
 
 /** The inventory a birth brings: written only when a blade is born or first heard from. */
 const INVENTORY_COLUMNS = [
@@ -107,13 +107,14 @@ export async function applyFleetMessages(
 
   const bladeIds = [...new Set(messages.map((m) => m.message.bladeId))];
   const existing = new Map<string, LiveBlade>();
-  for (let i = 0; i < bladeIds.length; i += 500) {
+  {
     // Not the inventory: reading its JSON for every blade of every batch cost more than the rest.
-    const rows = await trx
-      .selectFrom('blades')
-      .select([...LIVE_COLUMNS, 'declared_environment'])
-      .where('blade_id', 'in', bladeIds.slice(i, i + 500))
-      .execute();
+    const rows = await selectIn<LiveBlade>(trx, {
+      table: 'blades',
+      columns: [...LIVE_COLUMNS, 'declared_environment'],
+      key: 'blade_id',
+      keys: bladeIds,
+    });
     for (const row of rows)
       existing.set(row.blade_id, {
         ...row,
@@ -227,42 +228,24 @@ export async function applyFleetMessages(
 
   // One statement each for the batch's sites and frames, not two per frame.
   const places = [...frames.values()];
-  for (let i = 0; i < places.length; i += CHUNK) {
-    const chunk = places.slice(i, i + CHUNK);
-    await trx
-      .insertInto('sites')
-      .values(
-        [...new Map(chunk.map((p) => [p.site, p])).values()].map(({ site, at }) => ({
-          site_id: site,
-          in_contract: 0,
-          first_seen_at: at,
-          updated_at: at,
-          name: null,
-          address: null,
-          contacts: null,
-        })),
-      )
-      .onConflict((oc) => oc.column('site_id').doNothing())
-      .execute();
-    await trx
-      .insertInto('frames')
-      .values(
-        chunk.map(({ site, frame, at }) => ({
-          site_id: site,
-          frame_id: frame,
-          state: 'ok',
-          state_since: at,
-          first_seen_at: at,
-          last_seen_at: at,
-        })),
-      )
-      .onConflict((oc) =>
-        oc
-          .columns(['site_id', 'frame_id'])
-          .doUpdateSet((eb) => ({ last_seen_at: eb.ref('excluded.last_seen_at') })),
-      )
-      .execute();
-  }
+  await bulkInsert(trx, {
+    table: 'sites',
+    columns: ['site_id', 'in_contract', 'first_seen_at', 'updated_at'],
+    rows: [...new Map(places.map((p) => [p.site, p])).values()].map(({ site, at }) => [
+      site,
+      0,
+      at,
+      at,
+    ]),
+    suffix: 'on conflict ("site_id") do nothing',
+  });
+  await bulkInsert(trx, {
+    table: 'frames',
+    columns: ['site_id', 'frame_id', 'state', 'state_since', 'first_seen_at', 'last_seen_at'],
+    rows: places.map(({ site, frame, at }) => [site, frame, 'ok', at, at, at]),
+    suffix:
+      'on conflict ("site_id", "frame_id") do update set "last_seen_at" = excluded."last_seen_at"',
+  });
   const changes: ActivityInput[] = [];
   for (const blade of touched.values()) {
     const previous = existing.get(blade.blade_id)?.state ?? null;
