@@ -306,6 +306,14 @@ export class StreamHub implements ClientHost {
       this.activity.next(page),
     ]);
     if (eventRows.length === 0 && activityRows.length === 0) return false;
+    const full = eventRows.length === page || activityRows.length === page;
+    if (this.clients.size === 0) {
+      // No one to tell: the head moves on without the messages being built (ingest pokes after
+      // every batch). A client that connects later starts from here, or replays from the store.
+      this.head = { ticketEvent: this.events.position, activity: this.activity.position };
+      this.counts.messages += eventRows.length + activityRows.length;
+      return full;
+    }
     const entries = sequence(
       this.head,
       await ticketEventMessages(this.options.db, eventRows),
@@ -324,7 +332,7 @@ export class StreamHub implements ClientHost {
       this.counts.messages++;
       for (const client of this.clients) client.deliver(outgoing);
     }
-    return eventRows.length === page || activityRows.length === page;
+    return full;
   }
 
   private outgoing(entry: ReturnType<typeof sequence>[number]): Outgoing {
