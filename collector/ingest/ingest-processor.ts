@@ -174,7 +174,8 @@ async function claimIdentities(
         m.receivedAt.toISOString(),
       ]),
       suffix:
-        'on conflict ("blade_id", "boot_id", "seq") do nothing returning "blade_id", "boot_id", "seq"',
+        'on conflict ("observed_at", "blade_id", "boot_id", "seq") do nothing ' +
+        'returning "blade_id", "boot_id", "seq"',
     },
   );
   return new Set(

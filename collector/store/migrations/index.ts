@@ -13,6 +13,7 @@ import { healthIdentityMigration } from './0080_health_identity.js';
 import { snapshotPruneMigration } from './0090_snapshot_prune.js';
 import { identityByTimeMigration } from './0100_identity_by_time.js';
 import { snapshotMinuteMigration } from './0110_snapshot_minute.js';
+import { messageIdentityByTimeMigration } from './0120_message_identity_by_time.js';
 
 /**
  * Every migration, in order. Names sort by their number prefix; each area adds its own file and
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   '0090_snapshot_prune': snapshotPruneMigration,
   '0100_identity_by_time': identityByTimeMigration,
   '0110_snapshot_minute': snapshotMinuteMigration,
+  '0120_message_identity_by_time': messageIdentityByTimeMigration,
 };

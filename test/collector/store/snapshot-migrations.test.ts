@@ -5,7 +5,7 @@ import { migrations } from '../../../collector/store/migrations/index.js';
 import type { Store } from '../../../collector/store/open-store.js';
 import { storeTargets } from '../../support/stores.js';
 
-describe.each(storeTargets)('health snapshot migrations on $name', (target) => {
+describe.each(storeTargets)('identity and snapshot migrations on $name', (target) => {
   let store: Store;
   let migrator: Migrator;
   beforeEach(async () => {
@@ -14,7 +14,7 @@ describe.each(storeTargets)('health snapshot migrations on $name', (target) => {
   });
   afterEach(() => store.close());
 
-  it('upgrades a store keyed by blade: minutes and latest snapshots filled in', async () => {
+  it('upgrades a store keyed by blade: minutes, latest snapshots and identities kept', async () => {
     // Back to the shape before the time-first keys.
     const down = await migrator.migrateTo('0090_snapshot_prune');
     expect(down.error).toBeUndefined();
@@ -36,12 +36,33 @@ describe.each(storeTargets)('health snapshot migrations on $name', (target) => {
       `.execute(db);
     }
 
+    await sql`
+      insert into ingest_messages (blade_id, boot_id, seq, kind, site_id, frame_id, observed_at,
+        received_at)
+      values ('b1', 'boot', 9, 'event', 's1', 'f1', '2026-01-05T13:00:00.000Z',
+        '2026-01-05T13:00:01.000Z')
+    `.execute(db);
+
     const up = await migrator.migrateToLatest();
     expect(up.error).toBeUndefined();
     expect(up.results?.map((r) => r.migrationName)).toEqual([
       '0100_identity_by_time',
       '0110_snapshot_minute',
+      '0120_message_identity_by_time',
     ]);
+    // The identities survive the rebuild, and a replay of one still conflicts.
+    const replay = await sql`
+      insert into ingest_messages (blade_id, boot_id, seq, kind, site_id, frame_id, observed_at,
+        received_at)
+      values ('b1', 'boot', 9, 'event', 's1', 'f1', '2026-01-05T13:00:00.000Z',
+        '2026-01-05T13:05:00.000Z')
+      on conflict (observed_at, blade_id, boot_id, seq) do nothing
+    `.execute(db);
+    expect(Number(replay.numAffectedRows)).toBe(0);
+    const identities = await sql<{ n: number | string }>`
+      select count(*) as n from ingest_messages
+    `.execute(db);
+    expect(Number(identities.rows[0]!.n)).toBe(1);
     const minutes = await sql<{ received_minute: number | string }>`
       select received_minute from health_snapshots order by id
     `.execute(db);
