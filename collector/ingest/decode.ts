@@ -4,12 +4,25 @@ import { SIGNALS } from '../../shared/signals.js';
 import { parseTopic, type MessageKind, type TopicAddress } from '../../shared/topics.js';
 
 /** A message that passed every check, with the place its topic names. */
+/**
+ * What ingest reads of a health message (its identity, time and interval); the whole of it is
+ * stored as its text. The ingest thread sends these fields beside the payload, so the store's
+ * thread need not parse the most frequent message at all.
+ */
+export type HealthHead = Pick<
+  MessageByKind['health'],
+  'bladeId' | 'bootId' | 'seq' | 'observedAt' | 'intervalS'
+>;
+
+/** A message as ingest carries it: a health message by its head. */
+type Carried = Omit<MessageByKind, 'health'> & { health: HealthHead };
+
 export type ValidMessage = {
   [K in MessageKind]: {
     kind: K;
     topic: string;
     address: TopicAddress;
-    message: MessageByKind[K];
+    message: Carried[K];
     receivedAt: Date;
     /** The message as validated, in JSON, when the ingest thread has already written it. */
     text?: string;
@@ -91,7 +104,9 @@ export function messageKey(m: { bladeId: string; bootId: string; seq: number }):
 }
 
 /** The ingest thread's verdict on a payload, so the store's thread need not validate it again. */
-export type Verdict = { ok: true } | { ok: false; code: ErrorCode; reason: string };
+export type Verdict =
+  /** `head`: a health message's fields, so the store's thread need not parse it. */
+  { ok: true; head?: HealthHead } | { ok: false; code: ErrorCode; reason: string };
 
 /**
  * Validates a delivery on the ingest thread. A valid message goes on as the JSON of what was
@@ -107,7 +122,14 @@ export function checkDelivery(
     const { code, reason } = decoded.deadLetter;
     return { payload, verdict: { ok: false, code, reason } };
   }
-  return { payload: Buffer.from(JSON.stringify(decoded.value.message)), verdict: { ok: true } };
+  const { value } = decoded;
+  const payloadOut = Buffer.from(JSON.stringify(value.message));
+  if (value.kind !== 'health') return { payload: payloadOut, verdict: { ok: true } };
+  const { bladeId, bootId, seq, observedAt, intervalS } = value.message;
+  return {
+    payload: payloadOut,
+    verdict: { ok: true, head: { bladeId, bootId, seq, observedAt, intervalS } },
+  };
 }
 
 /** Turns a delivery the ingest thread has checked into a valid message or a dead letter. */
@@ -127,5 +149,7 @@ export function acceptChecked(
   // Checked on the ingest thread already; a topic that fails here would be a defect.
   if ('error' in parsed) throw new Error(`checked topic is invalid: ${parsed.error}`);
   const text = payload.toString('utf8');
+  if (verdict.head && parsed.kind === 'health')
+    return valid(topic, parsed, verdict.head, receivedAt, text);
   return valid(topic, parsed, JSON.parse(text) as unknown, receivedAt, text);
 }

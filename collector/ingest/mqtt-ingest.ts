@@ -171,7 +171,7 @@ export class MqttIngest {
 
   private receive(generation: number, batch: ReceivedBatch): void {
     const receivedAt = this.options.clock.now();
-    const rejected = new Map(batch.rejected.map((r) => [r.index, r.verdict]));
+    const verdicts = new Map(batch.verdicts.map((r) => [r.index, r.verdict]));
     const valid: Verdict = { ok: true };
     let start = 0;
     for (let i = 0; i < batch.ids.length; i++) {
@@ -179,7 +179,7 @@ export class MqttIngest {
       const id = batch.ids[i]!;
       const payload = Buffer.from(batch.bytes, start, end - start);
       start = end;
-      const verdict = batch.checked ? (rejected.get(i) ?? valid) : undefined;
+      const verdict = batch.checked ? (verdicts.get(i) ?? valid) : undefined;
       void this.options.pipeline.submit(
         { topic: batch.topics[i]!, payload, receivedAt, verdict },
         (afterFlush) => this.acknowledge(generation, id, afterFlush),

@@ -44,9 +44,12 @@ export interface ReceivedBatch {
   /** Where each payload ends in `bytes`; the first starts at 0. */
   ends: number[];
   bytes: ArrayBuffer;
-  /** Whether the session checked the payloads (see `PayloadCheck`); if so, which failed. */
+  /**
+   * Whether the session checked the payloads (see `PayloadCheck`); if so, the verdicts other
+   * than a plain "valid": those that failed, and health messages with their fields.
+   */
   checked: boolean;
-  rejected: { index: number; verdict: Verdict }[];
+  verdicts: { index: number; verdict: Verdict }[];
 }
 
 /** Validation done on the session's thread; a valid payload may be replaced (normalised). */
@@ -88,7 +91,7 @@ export class MqttSession {
     ids: number[];
     topics: string[];
     payloads: Buffer[];
-    rejected: ReceivedBatch['rejected'];
+    verdicts: ReceivedBatch['verdicts'];
     size: number;
   } | null = null;
 
@@ -236,15 +239,16 @@ export class MqttSession {
     if (packet.qos > 0) this.unacknowledged.set(id, { generation: this.generation, packet });
     let payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
     if (!this.outgoing) {
-      this.outgoing = { ids: [], topics: [], payloads: [], rejected: [], size: 0 };
+      this.outgoing = { ids: [], topics: [], payloads: [], verdicts: [], size: 0 };
       // Everything this turn of the event loop parsed goes over as one batch.
       setImmediate(() => this.flush());
     }
     if (this.check) {
       const checked = this.check(packet.topic, payload);
       payload = checked.payload;
-      if (!checked.verdict.ok) {
-        this.outgoing.rejected.push({ index: this.outgoing.ids.length, verdict: checked.verdict });
+      // A plain "valid" is not sent: it is what a message without a verdict here is.
+      if (!checked.verdict.ok || checked.verdict.head) {
+        this.outgoing.verdicts.push({ index: this.outgoing.ids.length, verdict: checked.verdict });
       }
     }
     this.outgoing.ids.push(id);
@@ -275,7 +279,7 @@ export class MqttSession {
       ends,
       bytes: bytes.buffer as ArrayBuffer,
       checked: this.check !== undefined,
-      rejected: out.rejected,
+      verdicts: out.verdicts,
     });
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeDelivery } from '../../../collector/ingest/decode.js';
+import { acceptChecked, checkDelivery, decodeDelivery } from '../../../collector/ingest/decode.js';
 import { bytes, FakeBlade } from '../../support/messages.js';
 
 const at = new Date('2026-01-05T13:00:00Z');
@@ -83,5 +83,40 @@ describe('decodeDelivery', () => {
         expect(decoded.deadLetter.receivedAt).toBe(at);
       }
     }
+  });
+});
+
+describe('checked on the ingest thread', () => {
+  it("sends a health message's fields beside it, and the store's thread takes them unparsed", () => {
+    const health = blade.health(30);
+    const checked = checkDelivery(blade.topic('health'), Buffer.from(bytes(health)));
+    expect(checked.verdict).toEqual({
+      ok: true,
+      head: {
+        bladeId: 'b01',
+        bootId: health.bootId,
+        seq: health.seq,
+        observedAt: health.observedAt,
+        intervalS: 30,
+      },
+    });
+    const accepted = acceptChecked(blade.topic('health'), checked.payload, at, checked.verdict);
+    expect(accepted.ok).toBe(true);
+    if (!accepted.ok) return;
+    // The head is the message; the validated JSON is kept whole as its text.
+    expect(accepted.value.message).toEqual(checked.verdict.ok && checked.verdict.head);
+    expect(JSON.parse(accepted.value.text!)).toMatchObject({ bladeId: 'b01', intervalS: 30 });
+  });
+
+  it('parses what is not health, and passes on what failed with its reason', () => {
+    const event = blade.event();
+    const checked = checkDelivery(blade.topic('event'), Buffer.from(bytes(event)));
+    expect(checked.verdict).toEqual({ ok: true });
+    const accepted = acceptChecked(blade.topic('event'), checked.payload, at, checked.verdict);
+    expect(accepted.ok && accepted.value.message).toMatchObject({ signal: event.signal });
+    const bad = checkDelivery(blade.topic('health'), Buffer.from('{"v":1}'));
+    expect(bad.verdict.ok).toBe(false);
+    const dead = acceptChecked(blade.topic('health'), bad.payload, at, bad.verdict);
+    expect(dead.ok).toBe(false);
   });
 });
