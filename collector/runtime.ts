@@ -406,7 +406,7 @@ export class CollectorRuntime {
             : undefined;
           const processor = new IngestProcessor({
             threadFlush,
-            db: this.store!.db,
+            db: store.db,
             tickets: this.tickets!,
             fleet: {
               silentAfterIntervals: config.fleet.silentAfterIntervals,

@@ -22,8 +22,6 @@ export interface FleetApplyResult {
   livenessChanged: boolean;
 }
 
-/** Frames per multi-row statement. */
-
 /** The inventory a birth brings: written only when a blade is born or first heard from. */
 const INVENTORY_COLUMNS = [
   'hostname',
@@ -107,21 +105,19 @@ export async function applyFleetMessages(
 
   const bladeIds = [...new Set(messages.map((m) => m.message.bladeId))];
   const existing = new Map<string, LiveBlade>();
-  {
-    // Not the inventory: reading its JSON for every blade of every batch cost more than the rest.
-    const rows = await selectIn<LiveBlade>(trx, {
-      table: 'blades',
-      columns: [...LIVE_COLUMNS, 'declared_environment'],
-      key: 'blade_id',
-      keys: bladeIds,
+  // Not the inventory: reading its JSON for every blade of every batch cost more than the rest.
+  const rows = await selectIn<LiveBlade>(trx, {
+    table: 'blades',
+    columns: [...LIVE_COLUMNS, 'declared_environment'],
+    key: 'blade_id',
+    keys: bladeIds,
+  });
+  for (const row of rows)
+    existing.set(row.blade_id, {
+      ...row,
+      heartbeat_s: Number(row.heartbeat_s),
+      last_health_id: row.last_health_id === null ? null : Number(row.last_health_id),
     });
-    for (const row of rows)
-      existing.set(row.blade_id, {
-        ...row,
-        heartbeat_s: Number(row.heartbeat_s),
-        last_health_id: row.last_health_id === null ? null : Number(row.last_health_id),
-      });
-  }
 
   const touched = new Map<string, LiveBlade>();
   /** Blades whose whole row is written: new ones, and those born in this batch. */

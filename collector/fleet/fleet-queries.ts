@@ -146,10 +146,13 @@ export async function healthHistory(
   const query = () =>
     db
       .selectFrom('health_snapshots')
-      .select(['id', 'observed_at', 'received_at', 'snapshot'])
+      .select(['observed_at', 'received_at', 'snapshot'])
       .where('blade_id', '=', bladeId)
-      .where('received_at', '>=', since.toISOString());
-  const rows: { id: number; observed_at: string; received_at: string; snapshot: string }[] = [];
+      .where('received_at', '>=', since.toISOString())
+      .orderBy('received_at')
+      .orderBy('id');
+  // Minutes ascend from query to query, so the rows come oldest first.
+  const rows: { observed_at: string; received_at: string; snapshot: string }[] = [];
   if (last - first > SEEK_MINUTES) {
     rows.push(...(await query().where('received_minute', '>=', first).execute()));
   } else {
@@ -161,13 +164,6 @@ export async function healthHistory(
       rows.push(...(await query().where('received_minute', 'in', minutes).execute()));
     }
   }
-  rows.sort((a, b) =>
-    a.received_at < b.received_at
-      ? -1
-      : a.received_at > b.received_at
-        ? 1
-        : Number(a.id) - Number(b.id),
-  );
   return rows.map((r) => ({
     observedAt: r.observed_at,
     receivedAt: r.received_at,

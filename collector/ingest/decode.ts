@@ -3,7 +3,6 @@ import { validateMessage, type MessageByKind } from '../../shared/messages/index
 import { SIGNALS } from '../../shared/signals.js';
 import { parseTopic, type MessageKind, type TopicAddress } from '../../shared/topics.js';
 
-/** A message that passed every check, with the place its topic names. */
 /**
  * What ingest reads of a health message (its identity, time and interval); the whole of it is
  * stored as its text. The ingest thread sends these fields beside the payload, so the store's
@@ -17,6 +16,7 @@ export type HealthHead = Pick<
 /** A message as ingest carries it: a health message by its head. */
 type Carried = Omit<MessageByKind, 'health'> & { health: HealthHead };
 
+/** A message that passed every check, with the place its topic names. */
 export type ValidMessage = {
   [K in MessageKind]: {
     kind: K;

@@ -125,10 +125,7 @@ export class MqttIngest {
       { workerData },
     );
     this.worker = worker;
-    threadFlush?.attach((seq) => {
-      if (this.worker === worker)
-        worker.postMessage({ type: 'flush', seq } satisfies ToIngestThread);
-    });
+    threadFlush?.attach((seq) => this.post({ type: 'flush', seq }));
     worker.on('message', (message: FromIngestThread) => this.onMessage(generation, message));
     worker.on('error', (error) => {
       this.logger.error({ err: error.message }, 'ingest thread failed');

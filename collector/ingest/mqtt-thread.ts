@@ -64,15 +64,13 @@ port.on('message', (message: ToIngestThread) => {
       flushWanted = Math.max(flushWanted, message.seq);
       flush();
       break;
-    case 'ack':
-      // In order: once one waits, those after it wait too.
-      if (held.length > 0) {
-        const last = held[held.length - 1]!.afterFlush;
-        held.push({ ids: message.ids, afterFlush: Math.max(last, message.afterFlush ?? 0) });
-      } else if (message.afterFlush !== undefined && message.afterFlush > flushedThrough) {
-        held.push({ ids: message.ids, afterFlush: message.afterFlush });
-      } else session.acknowledge(message.ids);
+    case 'ack': {
+      // In order: once one waits, those after it wait too (for its flush at least).
+      const afterFlush = Math.max(message.afterFlush ?? 0, held.at(-1)?.afterFlush ?? 0);
+      if (afterFlush > flushedThrough) held.push({ ids: message.ids, afterFlush });
+      else session.acknowledge(message.ids);
       break;
+    }
     case 'close':
       session.close();
       break;

@@ -97,6 +97,18 @@ async function subscribed(ingest: MqttIngest): Promise<void> {
   await until(() => ingest.status().subscribed);
 }
 
+/** A new session under `clientId` gets the next message and nothing left unacknowledged. */
+async function expectOnlyWhatComesNext(site: string, clientId: string, pub: MqttClient) {
+  const after = new CountingProcessor();
+  const next = ingestFor(site, clientId, after);
+  await next.ingest.start();
+  await subscribed(next.ingest);
+  await pub.publishAsync(`bladeframe/v1/${site}/f1/b1/event`, 'last', { qos: 1 });
+  await until(() => after.seen.length >= 1);
+  expect(after.seen).toEqual(['last']);
+  await next.ingest.stop();
+}
+
 describe('MQTT ingest', () => {
   it('takes many messages per transaction from a real broker, each once', async () => {
     const site = uniqueSite('ingest');
@@ -166,14 +178,7 @@ describe('MQTT ingest', () => {
     await ingest.stop();
 
     // All 30 were acknowledged: the next session gets only what comes next.
-    const after = new CountingProcessor();
-    const next = ingestFor(site, clientId, after);
-    await next.ingest.start();
-    await subscribed(next.ingest);
-    await pub.publishAsync(`bladeframe/v1/${site}/f1/b1/event`, 'last', { qos: 1 });
-    await until(() => after.seen.length >= 1);
-    expect(after.seen).toEqual(['last']);
-    await next.ingest.stop();
+    await expectOnlyWhatComesNext(site, clientId, pub);
     await pub.endAsync();
   });
 
@@ -199,14 +204,7 @@ describe('MQTT ingest', () => {
     await second.ingest.stop();
 
     // Everything was acknowledged this time: a third session gets nothing more.
-    const after = new CountingProcessor();
-    const third = ingestFor(site, clientId, after);
-    await third.ingest.start();
-    await subscribed(third.ingest);
-    await pub.publishAsync(`bladeframe/v1/${site}/f1/b1/event`, 'last', { qos: 1 });
-    await until(() => after.seen.length >= 1);
-    expect(after.seen).toEqual(['last']);
-    await third.ingest.stop();
+    await expectOnlyWhatComesNext(site, clientId, pub);
     await pub.endAsync();
   });
 });
