@@ -9,6 +9,7 @@ import { EmbeddedBroker } from './broker/embedded-broker.js';
 import { contractEnvironments, contractSites } from './fleet/contract-fleet.js';
 import { ContractHolder } from './sla/contract-holder.js';
 import { syncSites } from './fleet/fleet-queries.js';
+import { BladeCache } from './fleet/blade-cache.js';
 import { LivenessMonitor } from './fleet/liveness.js';
 import { Housekeeping } from './housekeeping.js';
 import { IngestPipeline } from './ingest/ingest-pipeline.js';
@@ -164,6 +165,7 @@ export class CollectorRuntime {
     const embedded = !config.mqtt.url;
     const protocolVersion = config.mqtt.protocolVersion ?? (embedded ? 4 : 5);
     let housekeeping: Housekeeping | undefined;
+    let bladeCache: BladeCache | undefined;
 
     return [
       {
@@ -336,7 +338,10 @@ export class CollectorRuntime {
       {
         name: 'fleet',
         start: async () => {
+          // A SQLite file is this collector's alone; on PostgreSQL others may write the blades.
+          bladeCache = this.store!.dialect === 'sqlite' ? new BladeCache() : undefined;
           this.liveness = new LivenessMonitor({
+            bladeCache,
             db: this.store!.db,
             clock,
             tickets: this.tickets!,
@@ -414,6 +419,7 @@ export class CollectorRuntime {
               // Through the holder: a contract replaced while running applies to the next message.
               environmentFor: (site, frame, blade) =>
                 environments(this.contractHolder!.current())(site, frame, blade),
+              cache: bladeCache,
             },
           });
           this.pipeline = new IngestPipeline({

@@ -5,6 +5,7 @@ import type { ValidMessage } from '../ingest/decode.js';
 import { bulkInsert } from '../store/bulk-insert.js';
 import { selectIn } from '../store/select-in.js';
 import type { Database } from '../store/schema.js';
+import type { BladeCache, LiveBlade } from './blade-cache.js';
 import type { BladeTable } from './tables.js';
 
 export interface FleetApplySettings {
@@ -13,6 +14,8 @@ export interface FleetApplySettings {
   /** The contract's word on a blade's environment, which beats the blade's own. */
   environmentFor?:
     ((siteId: string, frameId: string, bladeId: string) => Environment | undefined) | undefined;
+  /** Blades as committed before (SQLite only: see blade-cache.ts); without it, all are read. */
+  cache?: BladeCache | undefined;
 }
 
 export interface FleetApplyResult {
@@ -20,6 +23,8 @@ export interface FleetApplyResult {
   environments: Environment[];
   /** A blade changed liveness state or appeared: liveness should look again. */
   livenessChanged: boolean;
+  /** Each blade of the batch as written (for the cache, once the batch commits). */
+  blades: LiveBlade[];
 }
 
 /** The inventory a birth brings: written only when a blade is born or first heard from. */
@@ -67,9 +72,15 @@ type Unlisted = Exclude<
 const everyColumnListed: [Unlisted] extends [never] ? true : Unlisted = true;
 void everyColumnListed;
 
-/** A blade as ingest reads it: its inventory is neither read nor rewritten by a health message. */
-type LiveBlade = Pick<BladeTable, (typeof LIVE_COLUMNS)[number]> &
-  Pick<BladeTable, 'declared_environment'>;
+// A blade as ingest reads it (its inventory is neither read nor rewritten by a health message)
+// is what the cache holds: the two must name the same columns.
+type Listed = (typeof LIVE_COLUMNS)[number] | 'declared_environment';
+const sameColumns: [Exclude<keyof LiveBlade, Listed> | Exclude<Listed, keyof LiveBlade>] extends [
+  never,
+]
+  ? true
+  : never = true;
+void sameColumns;
 type Inventory = Pick<BladeTable, (typeof INVENTORY_COLUMNS)[number]>;
 
 /** What the message's upsert rewrites of a known blade: its key, first sighting and place stay. */
@@ -101,17 +112,29 @@ export async function applyFleetMessages(
   snapshotId?: (message: { bladeId: string; bootId: string; seq: number }) => number | undefined,
 ): Promise<FleetApplyResult> {
   const environments: Environment[] = [];
-  if (messages.length === 0) return { environments, livenessChanged: false };
+  if (messages.length === 0) return { environments, livenessChanged: false, blades: [] };
 
-  const bladeIds = [...new Set(messages.map((m) => m.message.bladeId))];
   const existing = new Map<string, LiveBlade>();
+  const unknown: string[] = [];
+  const seen = new Set<string>();
+  for (const m of messages) {
+    const id = m.message.bladeId;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const cached = settings.cache?.get(id);
+    if (cached) existing.set(id, cached);
+    else unknown.push(id);
+  }
   // Not the inventory: reading its JSON for every blade of every batch cost more than the rest.
-  const rows = await selectIn<LiveBlade>(trx, {
-    table: 'blades',
-    columns: [...LIVE_COLUMNS, 'declared_environment'],
-    key: 'blade_id',
-    keys: bladeIds,
-  });
+  const rows =
+    unknown.length === 0
+      ? []
+      : await selectIn<LiveBlade>(trx, {
+          table: 'blades',
+          columns: [...LIVE_COLUMNS, 'declared_environment'],
+          key: 'blade_id',
+          keys: unknown,
+        });
   for (const row of rows)
     existing.set(row.blade_id, {
       ...row,
@@ -295,7 +318,7 @@ export async function applyFleetMessages(
       .where('blade_id', '=', blade.blade_id)
       .execute();
   }
-  return { environments, livenessChanged };
+  return { environments, livenessChanged, blades: [...touched.values()] };
 }
 
 function newBlade(

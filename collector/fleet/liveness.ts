@@ -7,6 +7,7 @@ import type { Environment } from '../../shared/messages/birth.js';
 import type { ObservationInput, ObservationRecorder } from '../ingest/observation-recorder.js';
 import type { Database } from '../store/schema.js';
 import { transactionWithHooks } from '../store/after-commit.js';
+import type { BladeCache } from './blade-cache.js';
 import type { BladeFault, BladeTable } from './tables.js';
 
 export interface LivenessSettings {
@@ -25,6 +26,8 @@ export interface LivenessOptions {
   tickets: ObservationRecorder;
   settings: LivenessSettings;
   logger?: Logger;
+  /** Ingest's copy of the blades, forgotten whenever liveness writes them (see blade-cache.ts). */
+  bladeCache?: BladeCache | undefined;
 }
 
 type Trx = Kysely<Database>;
@@ -111,6 +114,17 @@ export class LivenessMonitor {
     this.arm(next);
   }
 
+  /** Every write of blades: ingest's cached copies are forgotten before it and after it. */
+  private async writeBlades<T>(write: () => Promise<T>): Promise<T> {
+    const cache = this.options.bladeCache;
+    cache?.invalidate();
+    try {
+      return await write();
+    } finally {
+      cache?.invalidate();
+    }
+  }
+
   private arm(at: number): void {
     if (this.stopped) return;
     this.timer?.cancel();
@@ -152,18 +166,20 @@ export class LivenessMonitor {
     for (const blade of due) {
       const at = blade.silent_deadline!;
       const changed = await transactionWithHooks(db, async (trx) => {
-        const result = await trx
-          .updateTable('blades')
-          .set((eb) => ({
-            state: 'silent',
-            state_since: at,
-            silent_deadline: null,
-            pending_since: eb.case().when('fault', 'is', null).then(at).else(null).end(),
-          }))
-          .where('blade_id', '=', blade.blade_id)
-          .where('state', '=', 'online')
-          .where('silent_deadline', '=', at)
-          .executeTakeFirst();
+        const result = await this.writeBlades(() =>
+          trx
+            .updateTable('blades')
+            .set((eb) => ({
+              state: 'silent',
+              state_since: at,
+              silent_deadline: null,
+              pending_since: eb.case().when('fault', 'is', null).then(at).else(null).end(),
+            }))
+            .where('blade_id', '=', blade.blade_id)
+            .where('state', '=', 'online')
+            .where('silent_deadline', '=', at)
+            .executeTakeFirst(),
+        );
         if (Number(result.numUpdatedRows) === 0) return false;
         await appendActivity(trx, [
           {
@@ -197,13 +213,15 @@ export class LivenessMonitor {
     for (const blade of back) {
       await transactionWithHooks(db, async (trx) => {
         const fault = blade.fault!;
-        const cleared = await trx
-          .updateTable('blades')
-          .set({ fault: null, pending_since: null })
-          .where('blade_id', '=', blade.blade_id)
-          .where('fault', '=', fault)
-          .where('state', 'in', ['online', 'stopped'])
-          .executeTakeFirst();
+        const cleared = await this.writeBlades(() =>
+          trx
+            .updateTable('blades')
+            .set({ fault: null, pending_since: null })
+            .where('blade_id', '=', blade.blade_id)
+            .where('fault', '=', fault)
+            .where('state', 'in', ['online', 'stopped'])
+            .executeTakeFirst(),
+        );
         if (Number(cleared.numUpdatedRows) === 0) return;
         if (fault === 'frame.silent') {
           await this.frameBack(trx, blade, now);
@@ -236,12 +254,14 @@ export class LivenessMonitor {
       .where('frames.state', '=', 'ok')
       .execute();
     for (const { blade_id } of orphans) {
-      await db
-        .updateTable('blades')
-        .set({ fault: null, pending_since: iso(now) })
-        .where('blade_id', '=', blade_id)
-        .where('fault', '=', 'frame.silent')
-        .execute();
+      await this.writeBlades(() =>
+        db
+          .updateTable('blades')
+          .set({ fault: null, pending_since: iso(now) })
+          .where('blade_id', '=', blade_id)
+          .where('fault', '=', 'frame.silent')
+          .execute(),
+      );
     }
   }
 
@@ -271,14 +291,16 @@ export class LivenessMonitor {
       );
     }
     // Blades still down now stand on their own, after a fresh window.
-    await trx
-      .updateTable('blades')
-      .set({ fault: null, pending_since: iso(now) })
-      .where('site_id', '=', blade.site_id)
-      .where('frame_id', '=', blade.frame_id)
-      .where('fault', '=', 'frame.silent')
-      .where('state', 'in', ['offline', 'silent'])
-      .execute();
+    await this.writeBlades(() =>
+      trx
+        .updateTable('blades')
+        .set({ fault: null, pending_since: iso(now) })
+        .where('site_id', '=', blade.site_id)
+        .where('frame_id', '=', blade.frame_id)
+        .where('fault', '=', 'frame.silent')
+        .where('state', 'in', ['offline', 'silent'])
+        .execute(),
+    );
   }
 
   /** Decides pending blades frame by frame; returns when the next undecided frame is due. */
@@ -340,27 +362,31 @@ export class LivenessMonitor {
         );
         this.logger.warn({ site, frame, blades: members.length }, 'frame silent');
       }
-      await trx
-        .updateTable('blades')
-        .set({ fault: 'frame.silent', pending_since: null })
-        .where(
-          'blade_id',
-          'in',
-          undecided.map((m) => m.blade_id),
-        )
-        .where('fault', 'is', null)
-        .execute();
+      await this.writeBlades(() =>
+        trx
+          .updateTable('blades')
+          .set({ fault: 'frame.silent', pending_since: null })
+          .where(
+            'blade_id',
+            'in',
+            undecided.map((m) => m.blade_id),
+          )
+          .where('fault', 'is', null)
+          .execute(),
+      );
       return;
     }
     for (const blade of undecided) {
       const fault: BladeFault = blade.state === 'offline' ? 'blade.offline' : 'blade.silent';
-      const claimed = await trx
-        .updateTable('blades')
-        .set({ fault, pending_since: null })
-        .where('blade_id', '=', blade.blade_id)
-        .where('fault', 'is', null)
-        .where('state', '=', blade.state)
-        .executeTakeFirst();
+      const claimed = await this.writeBlades(() =>
+        trx
+          .updateTable('blades')
+          .set({ fault, pending_since: null })
+          .where('blade_id', '=', blade.blade_id)
+          .where('fault', 'is', null)
+          .where('state', '=', blade.state)
+          .executeTakeFirst(),
+      );
       if (Number(claimed.numUpdatedRows) === 0) continue;
       await this.record(
         trx,

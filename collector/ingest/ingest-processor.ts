@@ -5,6 +5,7 @@ import type { TopicAddress } from '../../shared/topics.js';
 import { transactionAnnounced } from '../store/after-commit.js';
 import { bulkInsert } from '../store/bulk-insert.js';
 import { applyFleetMessages, type FleetApplySettings } from '../fleet/apply-messages.js';
+import type { LiveBlade } from '../fleet/blade-cache.js';
 import { storeHealthSnapshots } from '../fleet/health-snapshots.js';
 import type { Database } from '../store/schema.js';
 import { insertDeadLetters } from './dead-letters.js';
@@ -99,6 +100,9 @@ export class IngestProcessor {
 
     let ticket: FlushTicket | null = null;
     const threadFlush = this.options.threadFlush;
+    const cache = this.options.fleet.cache;
+    const epoch = cache?.epoch() ?? 0;
+    let written: LiveBlade[] = [];
     const { result, announced } = await transactionAnnounced(
       this.options.db,
       async (trx) => {
@@ -124,6 +128,7 @@ export class IngestProcessor {
         const applied = await applyFleetMessages(trx, fresh, this.options.fleet, (m) =>
           snapshots.get(messageKey(m)),
         );
+        written = applied.blades;
         await nextTurn();
         for (const [i, m] of fresh.entries()) {
           if (m.kind !== 'event') continue;
@@ -145,7 +150,12 @@ export class IngestProcessor {
           ? { flushElsewhere: () => (ticket = threadFlush.request())?.durable ?? null }
           : {}),
       },
-    );
+    ).catch((error: unknown) => {
+      // Rolled back, or committed with nothing known: what the cache holds is no longer sure.
+      cache?.invalidate();
+      throw error;
+    });
+    cache?.committed(epoch, written);
     const flushed = ticket as FlushTicket | null;
     return { ...result, durable: announced, ...(flushed ? { ackAfterFlush: flushed.seq } : {}) };
   }

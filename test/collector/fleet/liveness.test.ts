@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BladeCache } from '../../../collector/fleet/blade-cache.js';
 import { listBlades } from '../../../collector/fleet/fleet-queries.js';
 import { LivenessMonitor } from '../../../collector/fleet/liveness.js';
 import { IngestProcessor } from '../../../collector/ingest/ingest-processor.js';
@@ -18,15 +19,19 @@ describe.each(storeTargets)('fleet liveness on $name', (target) => {
   let tickets: RecordingTickets;
   let processor: IngestProcessor;
   let liveness: LivenessMonitor;
+  let bladeCache: BladeCache | undefined;
 
   beforeEach(async () => {
     store = await target.open();
     clock = new ManualClock('2026-01-05T13:00:00Z');
     tickets = new RecordingTickets();
+    // As the collector runs: ingest keeps its blades in memory on SQLite, and liveness's writes
+    // make it forget them.
+    bladeCache = store.dialect === 'sqlite' ? new BladeCache() : undefined;
     processor = new IngestProcessor({
       db: store.db,
       tickets,
-      fleet: { silentAfterIntervals: 3, defaultHeartbeatMs: 60 * S },
+      fleet: { silentAfterIntervals: 3, defaultHeartbeatMs: 60 * S, cache: bladeCache },
     });
     liveness = newMonitor();
   });
@@ -36,7 +41,7 @@ describe.each(storeTargets)('fleet liveness on $name', (target) => {
   });
 
   function newMonitor() {
-    return new LivenessMonitor({ db: store.db, clock, tickets, settings });
+    return new LivenessMonitor({ db: store.db, clock, tickets, settings, bladeCache });
   }
 
   const blade = (frame: string, name: string) =>
