@@ -1,4 +1,5 @@
-import { CompiledQuery, PostgresAdapter, type Kysely } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
+import { isPostgres } from './dialect.js';
 
 /** Any Kysely instance or transaction, whatever its tables. */
 export type QueryRunner = Pick<Kysely<unknown>, 'executeQuery' | 'getExecutor'>;
@@ -22,7 +23,7 @@ const MAX_ROWS = 256;
  * nine statement shapes, which the SQLite statement cache keeps prepared.
  */
 export async function bulkInsert<R = unknown>(db: QueryRunner, insert: BulkInsert): Promise<R[]> {
-  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  const postgres = isPostgres(db);
   const out: R[] = [];
   const width = insert.columns.length;
   let start = 0;

@@ -1,4 +1,9 @@
-import { sql, type ColumnDefinitionBuilder, type CreateTableBuilder } from 'kysely';
+import {
+  PostgresAdapter,
+  sql,
+  type ColumnDefinitionBuilder,
+  type CreateTableBuilder,
+} from 'kysely';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -6,6 +11,11 @@ export type DialectName = 'sqlite' | 'postgres';
 export function dialectOf(db: { getExecutor(): { adapter: object } }): DialectName {
   const adapter = db.getExecutor().adapter.constructor.name;
   return adapter.toLowerCase().includes('postgres') ? 'postgres' : 'sqlite';
+}
+
+/** Whether a Kysely instance or transaction talks to PostgreSQL (the hot paths' fixed SQL). */
+export function isPostgres(db: { getExecutor(): { adapter: object } }): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
 }
 
 /** Adds an auto-incrementing integer primary key named `id` in either dialect. */

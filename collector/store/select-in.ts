@@ -1,5 +1,6 @@
-import { CompiledQuery, PostgresAdapter } from 'kysely';
+import { CompiledQuery } from 'kysely';
 import type { QueryRunner } from './bulk-insert.js';
+import { isPostgres } from './dialect.js';
 
 /** Most keys in one statement. */
 const MAX_KEYS = 512;
@@ -14,7 +15,7 @@ export async function selectIn<R>(
   db: QueryRunner,
   select: { table: string; columns: readonly string[]; key: string; keys: readonly unknown[] },
 ): Promise<R[]> {
-  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  const postgres = isPostgres(db);
   const out: R[] = [];
   for (let start = 0; start < select.keys.length; start += MAX_KEYS) {
     const keys = select.keys.slice(start, start + MAX_KEYS);

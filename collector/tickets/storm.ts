@@ -8,7 +8,8 @@ import type {
 } from '../domain/ticket-events.js';
 import { stormFingerprint } from './fingerprint.js';
 import type { TicketSettings } from './settings.js';
-import { isPostgres, run, statement } from './ticket-sql.js';
+import { isPostgres } from '../store/dialect.js';
+import { run, statement } from './ticket-sql.js';
 import {
   appendChildAttached,
   appendEvents,

@@ -1,5 +1,6 @@
-import { CompiledQuery, PostgresAdapter } from 'kysely';
+import { CompiledQuery } from 'kysely';
 import type { QueryRunner } from '../store/bulk-insert.js';
+import { isPostgres } from '../store/dialect.js';
 
 /**
  * A hot statement of the ticket store, written once as SQL text. Building and compiling a Kysely
@@ -19,10 +20,6 @@ export interface Statement {
 export function statement(sqlite: string, postgres = sqlite): Statement {
   let n = 0;
   return { sqlite, postgres: postgres.replace(/\?/g, () => `$${++n}`) };
-}
-
-export function isPostgres(db: QueryRunner): boolean {
-  return db.getExecutor().adapter instanceof PostgresAdapter;
 }
 
 /** Runs `s` with its parameters in placeholder order; the rows it returns, if any. */

@@ -10,7 +10,8 @@ import type {
 } from '../domain/ticket-events.js';
 import type { Database } from '../store/schema.js';
 import type { TicketsTable } from './tables.js';
-import { isPostgres, run, statement } from './ticket-sql.js';
+import { isPostgres } from '../store/dialect.js';
+import { run, statement } from './ticket-sql.js';
 
 export type Db = Kysely<Database>;
 export type TicketRow = Selectable<TicketsTable>;
