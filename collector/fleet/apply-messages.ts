@@ -5,7 +5,7 @@ import type { ValidMessage } from '../ingest/decode.js';
 import { bulkInsert } from '../store/bulk-insert.js';
 import { selectIn } from '../store/select-in.js';
 import type { Database } from '../store/schema.js';
-import type { BladeCache, LiveBlade } from './blade-cache.js';
+import { LIVE_COLUMNS, type BladeCache, type LiveBlade } from './blade-cache.js';
 import type { BladeTable } from './tables.js';
 
 export interface FleetApplySettings {
@@ -45,25 +45,6 @@ const INVENTORY_COLUMNS = [
   'birth_at',
 ] as const satisfies readonly (keyof BladeTable)[];
 
-/** What liveness reads and every message may change: all of a blade but its inventory. */
-const LIVE_COLUMNS = [
-  'blade_id',
-  'site_id',
-  'frame_id',
-  'environment',
-  'boot_id',
-  'heartbeat_s',
-  'state',
-  'state_since',
-  'pending_since',
-  'fault',
-  'silent_deadline',
-  'first_seen_at',
-  'last_seen_at',
-  'last_health_at',
-  'last_health_id',
-] as const satisfies readonly (keyof BladeTable)[];
-
 // A column of blades in neither list fails to compile here.
 type Unlisted = Exclude<
   keyof BladeTable,
@@ -72,15 +53,6 @@ type Unlisted = Exclude<
 const everyColumnListed: [Unlisted] extends [never] ? true : Unlisted = true;
 void everyColumnListed;
 
-// A blade as ingest reads it (its inventory is neither read nor rewritten by a health message)
-// is what the cache holds: the two must name the same columns.
-type Listed = (typeof LIVE_COLUMNS)[number] | 'declared_environment';
-const sameColumns: [Exclude<keyof LiveBlade, Listed> | Exclude<Listed, keyof LiveBlade>] extends [
-  never,
-]
-  ? true
-  : never = true;
-void sameColumns;
 type Inventory = Pick<BladeTable, (typeof INVENTORY_COLUMNS)[number]>;
 
 /** What the message's upsert rewrites of a known blade: its key, first sighting and place stay. */

@@ -1,25 +1,27 @@
 import type { BladeTable } from './tables.js';
 
-/** What ingest reads of a blade and every message may change (see apply-messages.ts). */
-export type LiveBlade = Pick<
-  BladeTable,
-  | 'blade_id'
-  | 'site_id'
-  | 'frame_id'
-  | 'environment'
-  | 'boot_id'
-  | 'heartbeat_s'
-  | 'state'
-  | 'state_since'
-  | 'pending_since'
-  | 'fault'
-  | 'silent_deadline'
-  | 'first_seen_at'
-  | 'last_seen_at'
-  | 'last_health_at'
-  | 'last_health_id'
-  | 'declared_environment'
->;
+/** What liveness reads and every message may change: all of a blade but its inventory. */
+export const LIVE_COLUMNS = [
+  'blade_id',
+  'site_id',
+  'frame_id',
+  'environment',
+  'boot_id',
+  'heartbeat_s',
+  'state',
+  'state_since',
+  'pending_since',
+  'fault',
+  'silent_deadline',
+  'first_seen_at',
+  'last_seen_at',
+  'last_health_at',
+  'last_health_id',
+] as const satisfies readonly (keyof BladeTable)[];
+
+/** A blade as ingest reads and the cache holds it: its inventory is neither read nor rewritten. */
+export type LiveBlade = Pick<BladeTable, (typeof LIVE_COLUMNS)[number]> &
+  Pick<BladeTable, 'declared_environment'>;
 
 /** Beyond this many blades the cache starts again, so a churning fleet cannot grow it forever. */
 const MAX_BLADES = 100_000;
