@@ -72,20 +72,15 @@ const BLADE_UPSERT =
 const addMs = (at: Date, ms: number) => new Date(at.getTime() + ms).toISOString();
 
 /**
- * Applies a batch of new (deduplicated) messages to the registry in the caller's transaction:
- * each blade is read once, changed in memory message by message in arrival order, and written
- * once. Any message from a blade except its will or a clean shutdown is proof of life.
+ * The batch's blades as the store holds them, read once for the whole batch (from the cache where
+ * it has them). Not the inventory: reading its JSON for every blade of every batch cost more than
+ * the rest.
  */
-export async function applyFleetMessages(
+export async function loadBlades(
   trx: Kysely<Database>,
   messages: readonly ValidMessage[],
-  settings: FleetApplySettings,
-  /** The id of a health message's stored snapshot (see health-snapshots.ts). */
-  snapshotId?: (message: { bladeId: string; bootId: string; seq: number }) => number | undefined,
-): Promise<FleetApplyResult> {
-  const environments: Environment[] = [];
-  if (messages.length === 0) return { environments, livenessChanged: false, blades: [] };
-
+  settings: Pick<FleetApplySettings, 'cache'>,
+): Promise<Map<string, LiveBlade>> {
   const existing = new Map<string, LiveBlade>();
   const unknown: string[] = [];
   const seen = new Set<string>();
@@ -97,7 +92,6 @@ export async function applyFleetMessages(
     if (cached) existing.set(id, cached);
     else unknown.push(id);
   }
-  // Not the inventory: reading its JSON for every blade of every batch cost more than the rest.
   const rows =
     unknown.length === 0
       ? []
@@ -113,6 +107,25 @@ export async function applyFleetMessages(
       heartbeat_s: Number(row.heartbeat_s),
       last_health_id: row.last_health_id === null ? null : Number(row.last_health_id),
     });
+  return existing;
+}
+
+/**
+ * Applies a batch of new (deduplicated) messages to the registry in the caller's transaction:
+ * each blade (as `loadBlades` read it) is changed in memory message by message in arrival order,
+ * and written once. Any message from a blade except its will or a clean shutdown is proof of life.
+ */
+export async function applyFleetMessages(
+  trx: Kysely<Database>,
+  messages: readonly ValidMessage[],
+  settings: FleetApplySettings,
+  /** The batch's blades before it, from `loadBlades`; left as they were. */
+  existing: ReadonlyMap<string, LiveBlade>,
+  /** The id of a health message's stored snapshot (see health-snapshots.ts). */
+  snapshotId?: (message: { bladeId: string; bootId: string; seq: number }) => number | undefined,
+): Promise<FleetApplyResult> {
+  const environments: Environment[] = [];
+  if (messages.length === 0) return { environments, livenessChanged: false, blades: [] };
 
   const touched = new Map<string, LiveBlade>();
   /** Blades whose whole row is written: new ones, and those born in this batch. */

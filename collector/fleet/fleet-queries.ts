@@ -1,4 +1,5 @@
 import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
+import { isPostgres } from '../store/dialect.js';
 import type { Database } from '../store/schema.js';
 import { minuteOf } from './health-snapshots.js';
 import type { BladeState, BladeTable } from './tables.js';
@@ -130,10 +131,17 @@ const SEEK_MINUTES = 7 * 24 * 60;
 /** Minutes named in one query (bound parameters). */
 const MINUTES_A_QUERY = 500;
 
+interface HealthRow {
+  observed_at: string;
+  received_at: string;
+  snapshot: string;
+}
+
 /**
- * A blade's health snapshots received since a time (until `until`, default now), oldest first
- * (the 24-hour view). The index leads with the minute of receipt (so that writing a batch touches
- * few pages): each minute of the window is one seek to this blade's entries.
+ * A blade's health snapshots received since a time (through the minute of `until`, default now),
+ * oldest first (the 24-hour view). On SQLite they are walked back from the blade's latest through
+ * each one's `prev_id`; on PostgreSQL, found by the index that leads with the minute of receipt
+ * (see migration 0130 for why the two differ).
  */
 export async function healthHistory(
   db: Kysely<Database>,
@@ -141,6 +149,47 @@ export async function healthHistory(
   since: Date,
   until: Date = new Date(),
 ): Promise<HealthPoint[]> {
+  const rows = isPostgres(db)
+    ? await historyByMinute(db, bladeId, since, until)
+    : await historyByChain(db, bladeId, since, until);
+  return rows.map((r) => ({
+    observedAt: r.observed_at,
+    receivedAt: r.received_at,
+    snapshot: JSON.parse(r.snapshot),
+  }));
+}
+
+/** Back from the blade's latest snapshot, one step a snapshot, to the first received before `since`. */
+async function historyByChain(
+  db: Kysely<Database>,
+  bladeId: string,
+  since: Date,
+  until: Date,
+): Promise<HealthRow[]> {
+  const from = since.toISOString();
+  const through = new Date((minuteOf(until) + 1) * 60_000).toISOString();
+  const { rows } = await sql<HealthRow>`
+    with recursive chain(id) as (
+      select last_health_id from blades where blade_id = ${bladeId}
+      union all
+      select h.prev_id from health_snapshots h join chain on h.id = chain.id
+      where h.received_at >= ${from}
+    )
+    select h.observed_at, h.received_at, h.snapshot
+    from health_snapshots h join chain on h.id = chain.id
+    where h.received_at >= ${from} and h.received_at < ${through}
+    order by h.received_at, h.id
+  `.execute(db);
+  return rows;
+}
+
+/** A seek per minute of the window to the blade's entries (a scan from its first past a week). */
+async function historyByMinute(
+  db: Kysely<Database>,
+  bladeId: string,
+  since: Date,
+  until: Date,
+): Promise<HealthRow[]> {
   const first = minuteOf(since);
   const last = minuteOf(until);
   const query = () =>
@@ -151,24 +200,17 @@ export async function healthHistory(
       .where('received_at', '>=', since.toISOString())
       .orderBy('received_at')
       .orderBy('id');
+  if (last - first > SEEK_MINUTES) return query().where('received_minute', '>=', first).execute();
   // Minutes ascend from query to query, so the rows come oldest first.
-  const rows: { observed_at: string; received_at: string; snapshot: string }[] = [];
-  if (last - first > SEEK_MINUTES) {
-    rows.push(...(await query().where('received_minute', '>=', first).execute()));
-  } else {
-    for (let from = first; from <= last; from += MINUTES_A_QUERY) {
-      const minutes = Array.from(
-        { length: Math.min(MINUTES_A_QUERY, last - from + 1) },
-        (_, i) => from + i,
-      );
-      rows.push(...(await query().where('received_minute', 'in', minutes).execute()));
-    }
+  const rows: HealthRow[] = [];
+  for (let from = first; from <= last; from += MINUTES_A_QUERY) {
+    const minutes = Array.from(
+      { length: Math.min(MINUTES_A_QUERY, last - from + 1) },
+      (_, i) => from + i,
+    );
+    rows.push(...(await query().where('received_minute', 'in', minutes).execute()));
   }
-  return rows.map((r) => ({
-    observedAt: r.observed_at,
-    receivedAt: r.received_at,
-    snapshot: JSON.parse(r.snapshot),
-  }));
+  return rows;
 }
 
 export interface SiteView {

@@ -5,53 +5,87 @@ import type { Database } from '../store/schema.js';
 
 type HealthMessage = Extract<ValidMessage, { kind: 'health' }>;
 
-/** Minutes since the epoch: the first key of the index a blade's snapshots are found by. */
+/** Minutes since the epoch: the first key of the index PostgreSQL finds a blade's snapshots by. */
 export const minuteOf = (at: Date): number => Math.floor(at.getTime() / 60_000);
+
+const COLUMNS = [
+  'blade_id',
+  'boot_id',
+  'seq',
+  'observed_at',
+  'received_at',
+  'received_minute',
+  'snapshot',
+  'prev_id',
+] as const;
+const SUFFIX =
+  'on conflict ("observed_at", "blade_id", "boot_id", "seq") do nothing ' +
+  'returning "id", "blade_id", "boot_id", "seq"';
 
 /**
  * Stores a batch's health snapshots, each under its message's identity; returns the ids of those
  * not stored before, by identity (`messageKey`). The snapshot is the identity row of a health
  * message: a redelivered or replayed one (the same payload, its observation time included)
  * conflicts on the unique key, which leads with that time so a batch's rows land together.
+ *
+ * Each names the blade's snapshot before it (`prev_id`: the blade's latest as `latestOf` gives it,
+ * then the batch's own). A blade with several messages in the batch has them stored in rounds,
+ * the first of each blade, then the second, so each round knows the ids the one before it got.
  */
 export async function storeHealthSnapshots(
   trx: Kysely<Database>,
   messages: readonly HealthMessage[],
   key: (m: { bladeId: string; bootId: string; seq: number }) => string,
+  latestOf: (bladeId: string) => number | null,
 ): Promise<Map<string, number>> {
-  const inserted = await bulkInsert<{
-    id: number | string;
-    blade_id: string;
-    boot_id: string;
-    seq: number | string;
-  }>(trx, {
-    table: 'health_snapshots',
-    columns: [
-      'blade_id',
-      'boot_id',
-      'seq',
-      'observed_at',
-      'received_at',
-      'received_minute',
-      'snapshot',
-    ],
-    rows: messages.map((m) => [
-      m.message.bladeId,
-      m.message.bootId,
-      m.message.seq,
-      m.message.observedAt,
-      m.receivedAt.toISOString(),
-      minuteOf(m.receivedAt),
-      m.text ?? JSON.stringify(m.message),
-    ]),
-    suffix:
-      'on conflict ("observed_at", "blade_id", "boot_id", "seq") do nothing ' +
-      'returning "id", "blade_id", "boot_id", "seq"',
-  });
-  return new Map(
-    inserted.map((r) => [
-      key({ bladeId: r.blade_id, bootId: r.boot_id, seq: Number(r.seq) }),
-      Number(r.id),
-    ]),
-  );
+  const ids = new Map<string, number>();
+  const latest = new Map<string, number | null>();
+  let [round, later] = firstOfEachBlade(messages);
+  while (round.length > 0) {
+    const inserted = await bulkInsert<{
+      id: number | string;
+      blade_id: string;
+      boot_id: string;
+      seq: number | string;
+    }>(trx, {
+      table: 'health_snapshots',
+      columns: COLUMNS,
+      rows: round.map((m) => {
+        const blade = m.message.bladeId;
+        return [
+          blade,
+          m.message.bootId,
+          m.message.seq,
+          m.message.observedAt,
+          m.receivedAt.toISOString(),
+          minuteOf(m.receivedAt),
+          m.text ?? JSON.stringify(m.message),
+          latest.has(blade) ? latest.get(blade)! : latestOf(blade),
+        ];
+      }),
+      suffix: SUFFIX,
+    });
+    for (const r of inserted) {
+      const id = Number(r.id);
+      ids.set(key({ bladeId: r.blade_id, bootId: r.boot_id, seq: Number(r.seq) }), id);
+      latest.set(r.blade_id, id);
+    }
+    [round, later] = firstOfEachBlade(later);
+  }
+  return ids;
+}
+
+/** The first message of each blade, in arrival order, and the rest (their order kept). */
+function firstOfEachBlade(messages: readonly HealthMessage[]): [HealthMessage[], HealthMessage[]] {
+  const first: HealthMessage[] = [];
+  const rest: HealthMessage[] = [];
+  const seen = new Set<string>();
+  for (const m of messages) {
+    if (seen.has(m.message.bladeId)) rest.push(m);
+    else {
+      seen.add(m.message.bladeId);
+      first.push(m);
+    }
+  }
+  return [first, rest];
 }

@@ -72,8 +72,10 @@ export interface HealthSnapshotTable {
   seq: number | null;
   observed_at: string;
   received_at: string;
-  /** Minutes since the epoch at receipt: a blade's snapshots are found by minute (indexed). */
+  /** Minutes since the epoch at receipt: on PostgreSQL, a blade's snapshots are found by minute. */
   received_minute: number | null;
+  /** The blade's snapshot before this one (on SQLite, its history is walked back through these). */
+  prev_id: number | null;
   snapshot: string;
 }
 

@@ -4,7 +4,11 @@ import type { EventMessage } from '../../shared/messages/event.js';
 import type { TopicAddress } from '../../shared/topics.js';
 import { transactionAnnounced } from '../store/after-commit.js';
 import { bulkInsert } from '../store/bulk-insert.js';
-import { applyFleetMessages, type FleetApplySettings } from '../fleet/apply-messages.js';
+import {
+  applyFleetMessages,
+  loadBlades,
+  type FleetApplySettings,
+} from '../fleet/apply-messages.js';
 import type { LiveBlade } from '../fleet/blade-cache.js';
 import { storeHealthSnapshots } from '../fleet/health-snapshots.js';
 import type { Database } from '../store/schema.js';
@@ -113,10 +117,13 @@ export class IngestProcessor {
           trx,
           valid.filter((m) => m.kind !== 'health'),
         );
+        // Every blade of the batch, before its snapshots: each names the blade's one before it.
+        const blades = await loadBlades(trx, valid, this.options.fleet);
         const snapshots = await storeHealthSnapshots(
           trx,
           valid.filter((m) => m.kind === 'health'),
           messageKey,
+          (bladeId) => blades.get(bladeId)?.last_health_id ?? null,
         );
         for (const key of snapshots.keys()) claimed.add(key);
         const fresh = valid.filter((m) => claimed.has(messageKey(m.message)));
@@ -125,7 +132,7 @@ export class IngestProcessor {
         // the messages the ingest thread hands over meanwhile would wait until the batch ends:
         // letting them in mid-batch makes the next batch ready when this one commits.
         await nextTurn();
-        const applied = await applyFleetMessages(trx, fresh, this.options.fleet, (m) =>
+        const applied = await applyFleetMessages(trx, fresh, this.options.fleet, blades, (m) =>
           snapshots.get(messageKey(m)),
         );
         written = applied.blades;

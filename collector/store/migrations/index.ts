@@ -14,6 +14,7 @@ import { snapshotPruneMigration } from './0090_snapshot_prune.js';
 import { identityByTimeMigration } from './0100_identity_by_time.js';
 import { snapshotMinuteMigration } from './0110_snapshot_minute.js';
 import { messageIdentityByTimeMigration } from './0120_message_identity_by_time.js';
+import { snapshotChainMigration } from './0130_snapshot_chain.js';
 
 /**
  * Every migration, in order. Names sort by their number prefix; each area adds its own file and
@@ -35,4 +36,5 @@ export const migrations: Record<string, Migration> = {
   '0100_identity_by_time': identityByTimeMigration,
   '0110_snapshot_minute': snapshotMinuteMigration,
   '0120_message_identity_by_time': messageIdentityByTimeMigration,
+  '0130_snapshot_chain': snapshotChainMigration,
 };

@@ -123,6 +123,38 @@ describe.each(storeTargets)('fleet registry on $name', (target) => {
     expect((await getBlade(store.db, 'b2'))?.lastHealth).toMatchObject({ uptimeS: 1089 });
   });
 
+  it("keeps every snapshot of a batch holding several of a blade's, once, in order", async () => {
+    const b1 = new FakeBlade({ site: 'nyc1', frame: 'f1', blade: 'b1' });
+    const b2 = new FakeBlade({ site: 'nyc1', frame: 'f1', blade: 'b2' });
+    const start = now.getTime();
+    const health = (b: FakeBlade, uptimeS: number, at: number) => ({
+      topic: b.topic('health'),
+      payload: bytes({ ...b.health(60), uptimeS, observedAt: new Date(at).toISOString() }),
+      receivedAt: new Date(at),
+    });
+    const first = health(b1, 1, start);
+    // Three of b1's in one batch, between b2's; then a batch replaying one of them.
+    await processor.process([
+      first,
+      health(b2, 101, start + 1000),
+      health(b1, 2, start + 2000),
+      health(b1, 3, start + 3000),
+      health(b2, 102, start + 4000),
+    ]);
+    const replayed = await processor.process([health(b1, 4, start + 60_000), first]);
+    expect(replayed).toMatchObject({ processed: 1, duplicates: 1 });
+    const uptimes = async (blade: string, since: number, until = start + 3_600_000) =>
+      (await healthHistory(store.db, blade, new Date(since), new Date(until))).map(
+        (p) => (p.snapshot as { uptimeS: number }).uptimeS,
+      );
+    expect(await uptimes('b1', start)).toEqual([1, 2, 3, 4]);
+    expect(await uptimes('b2', start)).toEqual([101, 102]);
+    expect(await uptimes('b1', start + 2000)).toEqual([2, 3, 4]);
+    // Through the minute of `until`: what came after it is left out.
+    expect(await uptimes('b1', start, start + 30_000)).toEqual([1, 2, 3]);
+    expect((await getBlade(store.db, 'b1'))?.lastHealth).toMatchObject({ uptimeS: 4 });
+  });
+
   it('lists blades by site, frame, state and environment, and sites with their frames', async () => {
     for (const [site, frame, blade] of [
       ['nyc1', 'f1', 'a'],
