@@ -147,17 +147,6 @@ export async function applyFleetMessages(
     blade.site_id = site;
     blade.frame_id = frame;
     blade.last_seen_at = at;
-    const deadline = () =>
-      addMs(m.receivedAt, blade.heartbeat_s * 1000 * settings.silentAfterIntervals);
-    const alive = () => {
-      if (blade.state !== 'online') {
-        blade.state = 'online';
-        blade.state_since = at;
-        blade.pending_since = null;
-        blade.silent_deadline = deadline();
-        livenessChanged = true;
-      }
-    };
 
     switch (m.kind) {
       case 'birth': {
@@ -181,16 +170,16 @@ export async function applyFleetMessages(
         blade.declared_environment = inv.environment;
         blade.boot_id = m.message.bootId;
         blade.heartbeat_s = m.message.heartbeatIntervalS;
-        alive();
-        blade.silent_deadline = deadline();
+        if (cameOnline(blade, at, m.receivedAt, settings)) livenessChanged = true;
+        blade.silent_deadline = silentDeadline(blade, m.receivedAt, settings);
         break;
       }
       case 'state': {
         const { state, cause } = m.message;
         if (state === 'online') {
           blade.boot_id = m.message.bootId;
-          alive();
-          blade.silent_deadline = deadline();
+          if (cameOnline(blade, at, m.receivedAt, settings)) livenessChanged = true;
+          blade.silent_deadline = silentDeadline(blade, m.receivedAt, settings);
         } else if (cause === 'shutdown') {
           // A clean stop is no fault; any fault still raised is cleared by liveness.
           if (blade.state !== 'stopped') livenessChanged = true;
@@ -214,12 +203,12 @@ export async function applyFleetMessages(
         // The snapshot itself was stored as the message's identity (see health-snapshots.ts).
         blade.last_health_at = at;
         blade.last_health_id = snapshotId?.(m.message) ?? blade.last_health_id;
-        alive();
-        blade.silent_deadline = deadline();
+        if (cameOnline(blade, at, m.receivedAt, settings)) livenessChanged = true;
+        blade.silent_deadline = silentDeadline(blade, m.receivedAt, settings);
         break;
       }
       case 'event':
-        alive();
+        if (cameOnline(blade, at, m.receivedAt, settings)) livenessChanged = true;
         break;
     }
     blade.environment =
@@ -304,6 +293,26 @@ export async function applyFleetMessages(
       .execute();
   }
   return { environments, livenessChanged, blades: [...touched.values()] };
+}
+
+/** When a blade heard from at `receivedAt` becomes silent if nothing more arrives. */
+function silentDeadline(blade: LiveBlade, receivedAt: Date, settings: FleetApplySettings): string {
+  return addMs(receivedAt, blade.heartbeat_s * 1000 * settings.silentAfterIntervals);
+}
+
+/** Marks a blade online (proof of life); whether it was not before. */
+function cameOnline(
+  blade: LiveBlade,
+  at: string,
+  receivedAt: Date,
+  settings: FleetApplySettings,
+): boolean {
+  if (blade.state === 'online') return false;
+  blade.state = 'online';
+  blade.state_since = at;
+  blade.pending_since = null;
+  blade.silent_deadline = silentDeadline(blade, receivedAt, settings);
+  return true;
 }
 
 function newBlade(
