@@ -214,9 +214,11 @@ describe.each(storeTargets)('webhook notifications on $name', (target) => {
     });
     for (const blade of ['b01', 'b02', 'b03']) await open(blade);
     const run = h.notifier.runDue();
-    // At least: a delivery made twice then fails here by its count, not as a timeout.
-    await until(() => receiver.delivered.length >= 3, {
-      what: 'the healthy receiver served',
+    // At least: a delivery made twice then fails here by its count, not as a timeout. The hung
+    // receiver's request is waited for too: under load it can reach that server after the
+    // healthy one has served all three, and its timeout must be running before time moves on.
+    await until(() => receiver.delivered.length >= 3 && hung.requests.length >= 1, {
+      what: 'the healthy receiver served and the hung one reached',
       timeoutMs: 40_000,
     });
     expect(receiver.delivered).toHaveLength(3);
