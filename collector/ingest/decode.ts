@@ -45,9 +45,17 @@ export type Decoded =
  * bad input is data to keep, not an error to crash on.
  */
 export function decodeDelivery(topic: string, payload: Buffer, receivedAt: Date): Decoded {
-  const reject = (code: DeadLetterInput['code'], reason: string): Decoded => ({
-    ok: false,
-    deadLetter: { topic, payload, code, reason, receivedAt },
+  return decodeParsing(topic, payload, receivedAt).decoded;
+}
+
+/** As `decodeDelivery`, with the payload's JSON as parsed, before validation dropped anything. */
+function decodeParsing(
+  topic: string,
+  payload: Buffer,
+  receivedAt: Date,
+): { decoded: Decoded; json?: unknown } {
+  const reject = (code: DeadLetterInput['code'], reason: string) => ({
+    decoded: { ok: false, deadLetter: { topic, payload, code, reason, receivedAt } } as const,
   });
   const parsed = parseTopic(topic);
   if ('error' in parsed) return reject('BF_TOPIC_INVALID', parsed.error);
@@ -75,7 +83,27 @@ export function decodeDelivery(topic: string, payload: Buffer, receivedAt: Date)
       );
     }
   }
-  return valid(topic, parsed, result.message, receivedAt);
+  return { decoded: valid(topic, parsed, result.message, receivedAt), json };
+}
+
+/**
+ * Whether validation kept all of `input`: the schemas transform no value, so the output is the
+ * input less its unknown fields, and every object keeping its count of keys means none went.
+ */
+function keptWhole(input: unknown, output: unknown): boolean {
+  if (typeof output !== 'object' || output === null) return true;
+  if (Array.isArray(output)) {
+    if (!Array.isArray(input) || input.length !== output.length) return false;
+    for (let i = 0; i < output.length; i++) if (!keptWhole(input[i], output[i])) return false;
+    return true;
+  }
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return false;
+  const keys = Object.keys(output);
+  if (keys.length !== Object.keys(input).length) return false;
+  const from = input as Record<string, unknown>;
+  const to = output as Record<string, unknown>;
+  for (const key of keys) if (!keptWhole(from[key], to[key])) return false;
+  return true;
 }
 
 function valid(
@@ -110,20 +138,23 @@ export type Verdict =
 
 /**
  * Validates a delivery on the ingest thread. A valid message goes on as the JSON of what was
- * validated (unknown fields dropped), which the store's thread only parses; an invalid one goes
- * on as it came, with the reason.
+ * validated (unknown fields dropped: as it came when it had none), which the store's thread only
+ * parses; an invalid one goes on as it came, with the reason.
  */
 export function checkDelivery(
   topic: string,
   payload: Buffer,
 ): { payload: Buffer; verdict: Verdict } {
-  const decoded = decodeDelivery(topic, payload, new Date(0));
+  const { decoded, json } = decodeParsing(topic, payload, new Date(0));
   if (!decoded.ok) {
     const { code, reason } = decoded.deadLetter;
     return { payload, verdict: { ok: false, code, reason } };
   }
   const { value } = decoded;
-  const payloadOut = Buffer.from(JSON.stringify(value.message));
+  // Serialised again only when validation dropped something (a newer agent's extra fields).
+  const payloadOut = keptWhole(json, value.message)
+    ? payload
+    : Buffer.from(JSON.stringify(value.message));
   if (value.kind !== 'health') return { payload: payloadOut, verdict: { ok: true } };
   const { bladeId, bootId, seq, observedAt, intervalS } = value.message;
   return {

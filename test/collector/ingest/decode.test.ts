@@ -108,6 +108,22 @@ describe('checked on the ingest thread', () => {
     expect(JSON.parse(accepted.value.text!)).toMatchObject({ bladeId: 'b01', intervalS: 30 });
   });
 
+  it('passes a payload on as it came when validation kept all of it, else as validated', () => {
+    const health = blade.health(30);
+    const whole = Buffer.from(bytes(health));
+    expect(checkDelivery(blade.topic('health'), whole).payload).toBe(whole);
+    // A newer agent's extra fields, at the top and deep inside: dropped, whatever else is kept.
+    for (const extra of [
+      { ...health, future: 1 },
+      { ...health, cpu: { ...health.cpu, cores: [1, 2] } },
+      { ...health, filesystems: [{ ...health.filesystems[0]!, inodes: 9 }] },
+    ]) {
+      const checked = checkDelivery(blade.topic('health'), Buffer.from(bytes(extra)));
+      expect(checked.verdict.ok).toBe(true);
+      expect(JSON.parse(checked.payload.toString('utf8'))).toEqual(health);
+    }
+  });
+
   it('parses what is not health, and passes on what failed with its reason', () => {
     const event = blade.event();
     const checked = checkDelivery(blade.topic('event'), Buffer.from(bytes(event)));
