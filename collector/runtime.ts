@@ -255,6 +255,7 @@ export class CollectorRuntime {
             tickets: this.tickets,
             logger: this.logger,
             pollIntervalMs: config.tickets.clockPollInterval,
+            gatherMs: config.tickets.clockGather,
           });
           await this.clockEngine.start();
           this.contractHolder!.onChange(async (replaced) => {

@@ -28,6 +28,8 @@ export interface WorkerSettings extends BackoffSettings {
   pollInterval: number;
   /** Targets served at once. */
   concurrency: number;
+  /** How long pokes gather into one run (default 0: the next turn of the event loop). */
+  gather?: number;
 }
 
 export interface DeliveryWorkerDeps {
@@ -65,6 +67,8 @@ export class DeliveryWorker {
   private readonly logger: Logger;
   readonly owner: string;
   private timer: TimerHandle | null = null;
+  /** A run asked for by `poke`, gathering the pokes that follow it. */
+  private gathering: TimerHandle | null = null;
   private running: Promise<number> | null = null;
   private cycle: Promise<void> | null = null;
   private rerun = false;
@@ -88,15 +92,23 @@ export class DeliveryWorker {
     this.started = false;
     this.timer?.cancel();
     this.timer = null;
+    this.gathering?.cancel();
+    this.gathering = null;
     await this.idle();
     await releaseLeases(this.deps.db, this.owner).catch(() => undefined);
   }
 
-  /** Something was queued: run now rather than at the next wake-up. */
+  /**
+   * Something was queued: run soon rather than at the next wake-up. The pokes of the next
+   * `gather` ms make one run with this one (a storm's ingest batches commit every few ms, and a
+   * run for each cost more than the deliveries); a poke never puts the run off.
+   */
   poke(): void {
-    if (!this.started) return;
-    this.timer?.cancel();
-    this.timer = this.deps.clock.setTimeout(() => void this.kick(), 0);
+    if (!this.started || this.gathering) return;
+    this.gathering = this.deps.clock.setTimeout(() => {
+      this.gathering = null;
+      void this.kick();
+    }, this.deps.settings.gather ?? 0);
   }
 
   /** Resolves when no run is in progress and the next wake-up is set. */

@@ -23,6 +23,11 @@ export interface ClockEngineDeps {
   batchSize?: number;
   /** Due tickets handled per transaction (default 50). */
   groupSize?: number;
+  /**
+   * How long this collector's ticket changes gather before the engine looks at them, in ms
+   * (default 0: the next turn of the event loop).
+   */
+  gatherMs?: number;
 }
 
 /** Events that change no clock: they need no recomputation. */
@@ -52,6 +57,8 @@ export class ClockEngine {
   private readonly deps: ClockEngineDeps;
   private readonly logger: Logger;
   private timer: TimerHandle | null = null;
+  /** A look asked for by `noticed`, gathering the changes that follow it. */
+  private gathering: TimerHandle | null = null;
   private unsubscribe: (() => void) | null = null;
   private running: Promise<number> | null = null;
   private cycle: Promise<void> | null = null;
@@ -87,6 +94,8 @@ export class ClockEngine {
     this.started = false;
     this.timer?.cancel();
     this.timer = null;
+    this.gathering?.cancel();
+    this.gathering = null;
     this.unsubscribe?.();
     this.unsubscribe = null;
     await this.idle();
@@ -250,11 +259,17 @@ export class ClockEngine {
     this.timer = clock.setTimeout(() => void this.kick(), Math.max(0, wait));
   }
 
-  /** A change to a ticket's log of this collector: look at it now rather than at the next poll. */
+  /**
+   * A change to a ticket's log of this collector: look at it soon rather than at the next poll.
+   * The changes of the next `gatherMs` are looked at with it (a storm's ingest batches commit
+   * every few ms, each with new tickets); a change never puts the look off.
+   */
   private noticed(event: AnyTicketEvent): void {
-    if (!this.started || NEUTRAL.has(event.type)) return;
-    this.timer?.cancel();
-    this.timer = this.tickets.clock.setTimeout(() => void this.kick(), 0);
+    if (!this.started || this.gathering || NEUTRAL.has(event.type)) return;
+    this.gathering = this.tickets.clock.setTimeout(() => {
+      this.gathering = null;
+      void this.kick();
+    }, this.deps.gatherMs ?? 0);
   }
 
   private context(): ClockContext {

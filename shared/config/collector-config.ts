@@ -139,6 +139,9 @@ export const collectorConfigSchema = z.object({
       clockPollInterval: duration
         .default(30_000)
         .describe('How often the clock engine looks for work other collectors scheduled'),
+      clockGather: duration
+        .default(20)
+        .describe("How long this collector's ticket changes gather before the clock engine looks"),
     })
     .prefault({}),
   stream: z

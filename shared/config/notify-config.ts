@@ -220,6 +220,8 @@ export const notifyConfigSchema = z
         timeout: duration.default(10_000),
         /** How often to look for work other collectors queued. */
         pollInterval: duration.default(30_000),
+        /** How long new ticket events gather before their deliveries are queued and sent. */
+        gather: duration.default(20),
         /** Receivers served at once. */
         concurrency: z.int().min(1).max(100).default(8),
         /**

@@ -39,7 +39,8 @@ describe.each(storeTargets)('delivery worker on $name', (target) => {
     receiver = await startReceiver(200);
     h = await notifyHarness(target, {
       webhooks: [{ name: 'ops', url: receiver.url, secret: SECRET, events: ['*'] }],
-      delivery: { pollInterval: '1h', ...delivery },
+      // Pokes run at the next turn here (timing tests); gathering has its own test.
+      delivery: { pollInterval: '1h', gather: '0ms', ...delivery },
     });
   }
 
@@ -58,6 +59,23 @@ describe.each(storeTargets)('delivery worker on $name', (target) => {
     await open('b01');
     await advance(0);
     await until(() => receiver.delivered.length === 1, { what: 'the opened event' });
+  });
+
+  it('gathers the events of `gather` into one run, and a later event never puts it off', async () => {
+    await setup({ gather: '20ms' });
+    await h.notifier.start();
+    await open('b01');
+    await advance(15);
+    await open('b02');
+    await advance(4);
+    expect(receiver.requests).toHaveLength(0);
+    // 20 ms after the first event, not after the second: both go in that run.
+    await advance(1);
+    await until(() => receiver.delivered.length === 2, { what: 'both opened events' });
+    const blades = receiver.delivered.map(
+      (r) => (JSON.parse(r.body) as { ticket: { bladeId: string } }).ticket.bladeId,
+    );
+    expect(blades).toEqual(['b01', 'b02']);
   });
 
   it('retries on the backoff schedule of the injected clock', async () => {

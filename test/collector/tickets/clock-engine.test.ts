@@ -155,6 +155,36 @@ describe.each(storeTargets)('clock engine on $name', (target) => {
     expect(clockEvents((await h.service.get(ticketId!))!.events)).toEqual([]);
   });
 
+  it('looks at the changes of `gatherMs` together, and a later change never puts it off', async () => {
+    const e = new ClockEngine({ tickets: h.service, pollIntervalMs: 60_000, gatherMs: 20 });
+    engines.push(e);
+    await e.start();
+    const warm = (id: string) =>
+      h.service.recordObservation(
+        observation(h.clock, {
+          signal: 'thermal.warning',
+          component: { kind: 'sensor', id, location: null },
+          evidence: { celsius: 88, threshold: 85 },
+          summary: `${id} warm`,
+        }),
+      );
+    // A new ticket is due at once (its clocks not yet computed), until the engine looks.
+    const dues = async () =>
+      (await h.store.db.selectFrom('tickets').select('clock_due_at').orderBy('id').execute()).map(
+        (r) => r.clock_due_at,
+      );
+    await warm('cpu0');
+    h.clock.advance(15);
+    await warm('cpu1');
+    h.clock.advance(4);
+    await e.idle();
+    expect(await dues()).toEqual(['2026-01-05T14:00:00.000Z', '2026-01-05T14:00:00.015Z']);
+    // 20 ms after the first change, not after the second: one look computes both.
+    h.clock.advance(1);
+    await e.idle();
+    expect(await dues()).toEqual(['2026-01-05T17:00:00.000Z', '2026-01-05T17:00:00.015Z']);
+  });
+
   it('moves its wake-up earlier when a raise brings a deadline forward', async () => {
     // No polling to fall back on: the raise itself must reschedule the engine.
     const e = engine(h.service, 7 * 86_400_000);
