@@ -39,7 +39,8 @@ export async function storeHealthSnapshots(
   latestOf: (bladeId: string) => number | null,
 ): Promise<Map<string, number>> {
   const ids = new Map<string, number>();
-  const latest = new Map<string, number | null>();
+  /** Each blade's snapshot stored last by this batch (before it: `latestOf`). */
+  const latest = new Map<string, number>();
   let [round, later] = firstOfEachBlade(messages);
   while (round.length > 0) {
     const inserted = await bulkInsert<{
@@ -60,7 +61,7 @@ export async function storeHealthSnapshots(
           m.receivedAt.toISOString(),
           minuteOf(m.receivedAt),
           m.text ?? JSON.stringify(m.message),
-          latest.has(blade) ? latest.get(blade)! : latestOf(blade),
+          latest.get(blade) ?? latestOf(blade),
         ];
       }),
       suffix: SUFFIX,
