@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Clock, TimerHandle } from '../../shared/clock.js';
+import { GatheredRun } from '../../shared/gathered-run.js';
 import { silentLogger, type Logger } from '../../shared/logger.js';
 import type { Database } from '../store/schema.js';
 import { backoffDelay, type BackoffSettings } from './backoff.js';
@@ -68,7 +69,7 @@ export class DeliveryWorker {
   readonly owner: string;
   private timer: TimerHandle | null = null;
   /** A run asked for by `poke`, gathering the pokes that follow it. */
-  private gathering: TimerHandle | null = null;
+  private readonly gathering: GatheredRun;
   private running: Promise<number> | null = null;
   private cycle: Promise<void> | null = null;
   private rerun = false;
@@ -79,6 +80,7 @@ export class DeliveryWorker {
     this.deps = deps;
     this.logger = (deps.logger ?? silentLogger).child({ module: 'notify-worker' });
     this.owner = deps.owner ?? `w-${randomBytes(6).toString('hex')}`;
+    this.gathering = new GatheredRun(deps.clock, deps.settings.gather ?? 0, () => void this.kick());
   }
 
   async start(): Promise<void> {
@@ -92,8 +94,7 @@ export class DeliveryWorker {
     this.started = false;
     this.timer?.cancel();
     this.timer = null;
-    this.gathering?.cancel();
-    this.gathering = null;
+    this.gathering.cancel();
     await this.idle();
     await releaseLeases(this.deps.db, this.owner).catch(() => undefined);
   }
@@ -104,11 +105,7 @@ export class DeliveryWorker {
    * run for each cost more than the deliveries); a poke never puts the run off.
    */
   poke(): void {
-    if (!this.started || this.gathering) return;
-    this.gathering = this.deps.clock.setTimeout(() => {
-      this.gathering = null;
-      void this.kick();
-    }, this.deps.settings.gather ?? 0);
+    if (this.started) this.gathering.ask();
   }
 
   /** Resolves when no run is in progress and the next wake-up is set. */

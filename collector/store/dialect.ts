@@ -7,15 +7,14 @@ import {
 
 export type DialectName = 'sqlite' | 'postgres';
 
-/** Detects the dialect of a Kysely instance from its adapter (used inside migrations). */
+/** The dialect of a Kysely instance or transaction, from its adapter. */
 export function dialectOf(db: { getExecutor(): { adapter: object } }): DialectName {
-  const adapter = db.getExecutor().adapter.constructor.name;
-  return adapter.toLowerCase().includes('postgres') ? 'postgres' : 'sqlite';
+  return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
 }
 
 /** Whether a Kysely instance or transaction talks to PostgreSQL (the hot paths' fixed SQL). */
 export function isPostgres(db: { getExecutor(): { adapter: object } }): boolean {
-  return db.getExecutor().adapter instanceof PostgresAdapter;
+  return dialectOf(db) === 'postgres';
 }
 
 /** Adds an auto-incrementing integer primary key named `id` in either dialect. */

@@ -1,4 +1,5 @@
 import type { TimerHandle } from '../../shared/clock.js';
+import { GatheredRun } from '../../shared/gathered-run.js';
 import { silentLogger, type Logger } from '../../shared/logger.js';
 import type { AnyTicketEvent, TicketEventType } from '../domain/ticket-events.js';
 import type { BusinessCalendar } from '../sla/calendar.js';
@@ -58,7 +59,7 @@ export class ClockEngine {
   private readonly logger: Logger;
   private timer: TimerHandle | null = null;
   /** A look asked for by `noticed`, gathering the changes that follow it. */
-  private gathering: TimerHandle | null = null;
+  private readonly gathering: GatheredRun;
   private unsubscribe: (() => void) | null = null;
   private running: Promise<number> | null = null;
   private cycle: Promise<void> | null = null;
@@ -70,6 +71,11 @@ export class ClockEngine {
     this.tickets = deps.tickets;
     this.db = deps.tickets.db;
     this.logger = (deps.logger ?? silentLogger).child({ module: 'clock-engine' });
+    this.gathering = new GatheredRun(
+      deps.tickets.clock,
+      deps.gatherMs ?? 0,
+      () => void this.kick(),
+    );
   }
 
   /** Recomputes every open ticket from the store, then keeps the clocks running. */
@@ -94,8 +100,7 @@ export class ClockEngine {
     this.started = false;
     this.timer?.cancel();
     this.timer = null;
-    this.gathering?.cancel();
-    this.gathering = null;
+    this.gathering.cancel();
     this.unsubscribe?.();
     this.unsubscribe = null;
     await this.idle();
@@ -265,11 +270,7 @@ export class ClockEngine {
    * every few ms, each with new tickets); a change never puts the look off.
    */
   private noticed(event: AnyTicketEvent): void {
-    if (!this.started || this.gathering || NEUTRAL.has(event.type)) return;
-    this.gathering = this.tickets.clock.setTimeout(() => {
-      this.gathering = null;
-      void this.kick();
-    }, this.deps.gatherMs ?? 0);
+    if (this.started && !NEUTRAL.has(event.type)) this.gathering.ask();
   }
 
   private context(): ClockContext {

@@ -15,6 +15,7 @@ import { identityByTimeMigration } from './0100_identity_by_time.js';
 import { snapshotMinuteMigration } from './0110_snapshot_minute.js';
 import { messageIdentityByTimeMigration } from './0120_message_identity_by_time.js';
 import { snapshotChainMigration } from './0130_snapshot_chain.js';
+import { bladeDeadlineUnindexedMigration } from './0140_blade_deadline_unindexed.js';
 
 /**
  * Every migration, in order. Names sort by their number prefix; each area adds its own file and
@@ -37,4 +38,5 @@ export const migrations: Record<string, Migration> = {
   '0110_snapshot_minute': snapshotMinuteMigration,
   '0120_message_identity_by_time': messageIdentityByTimeMigration,
   '0130_snapshot_chain': snapshotChainMigration,
+  '0140_blade_deadline_unindexed': bladeDeadlineUnindexedMigration,
 };

@@ -50,6 +50,7 @@ describe.each(storeTargets)('identity and snapshot migrations on $name', (target
       '0110_snapshot_minute',
       '0120_message_identity_by_time',
       '0130_snapshot_chain',
+      '0140_blade_deadline_unindexed',
     ]);
     // The identities survive the rebuild, and a replay of one still conflicts.
     const replay = await sql`
@@ -125,7 +126,10 @@ describe.each(storeTargets)('identity and snapshot migrations on $name', (target
       ).map((h) => h.snapshot);
     const up = await migrator.migrateToLatest();
     expect(up.error).toBeUndefined();
-    expect(up.results?.map((r) => r.migrationName)).toEqual(['0130_snapshot_chain']);
+    expect(up.results?.map((r) => r.migrationName)).toEqual([
+      '0130_snapshot_chain',
+      '0140_blade_deadline_unindexed',
+    ]);
     const chain = await sql<{ seq: number | string; prev: number | string | null }>`
       select h.seq, p.seq as prev from health_snapshots h
       left join health_snapshots p on p.id = h.prev_id
