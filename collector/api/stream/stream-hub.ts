@@ -10,6 +10,7 @@ import { CLOSE, StreamClient, type ClientHost, type Outgoing } from './stream-cl
 import {
   activityMessages,
   fetchActivity,
+  fetchIds,
   fetchTicketEvents,
   sequence,
   ticketEventMessages,
@@ -100,11 +101,13 @@ export class StreamHub implements ClientHost {
       ...common,
       name: 'ticket_events',
       fetch: (after, limit) => fetchTicketEvents(options.db, after, limit),
+      fetchIds: (after, limit) => fetchIds(options.db, 'ticket_events', after, limit),
     });
     this.activity = new TailReader({
       ...common,
       name: 'activity',
       fetch: (after, limit) => fetchActivity(options.db, after, limit),
+      fetchIds: (after, limit) => fetchIds(options.db, 'activity', after, limit),
     });
   }
 
@@ -301,19 +304,25 @@ export class StreamHub implements ClientHost {
   /** Reads one page of each source and fans it out; true when a page came back full. */
   private async readPage(): Promise<boolean> {
     const page = this.settings.pageSize;
+    if (this.clients.size === 0) {
+      // No one to tell: the head moves on by the rows' ids alone, without their data read or
+      // messages built (ingest pokes after every batch; reading a storm batch's ticket events
+      // whole cost a tenth of the batch). A client that connects later starts from here, or
+      // replays from the store.
+      const [events, activity] = await Promise.all([
+        this.events.skip(page),
+        this.activity.skip(page),
+      ]);
+      this.head = { ticketEvent: this.events.position, activity: this.activity.position };
+      this.counts.messages += events.length + activity.length;
+      return events.length === page || activity.length === page;
+    }
     const [eventRows, activityRows] = await Promise.all([
       this.events.next(page),
       this.activity.next(page),
     ]);
     if (eventRows.length === 0 && activityRows.length === 0) return false;
     const full = eventRows.length === page || activityRows.length === page;
-    if (this.clients.size === 0) {
-      // No one to tell: the head moves on without the messages being built (ingest pokes after
-      // every batch). A client that connects later starts from here, or replays from the store.
-      this.head = { ticketEvent: this.events.position, activity: this.activity.position };
-      this.counts.messages += eventRows.length + activityRows.length;
-      return full;
-    }
     const entries = sequence(
       this.head,
       await ticketEventMessages(this.options.db, eventRows),

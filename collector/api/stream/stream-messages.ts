@@ -59,6 +59,23 @@ export function fetchTicketEvents(
     .then((rows) => rows.map((r) => ({ ...r, id: Number(r.id), ticket_id: Number(r.ticket_id) })));
 }
 
+/** The ids alone of the rows of `table` above `after`, in id order. */
+export function fetchIds(
+  db: Kysely<Database>,
+  table: 'ticket_events' | 'activity',
+  after: number,
+  limit: number,
+): Promise<{ id: number }[]> {
+  return db
+    .selectFrom(table)
+    .select('id')
+    .where('id', '>', after)
+    .orderBy('id')
+    .limit(limit)
+    .execute()
+    .then((rows) => rows.map((r) => ({ id: Number(r.id) })));
+}
+
 export function fetchActivity(
   db: Kysely<Database>,
   after: number,

@@ -13,6 +13,8 @@ export interface TailReaderOptions<R extends { id: number }> {
   logger: Logger;
   /** Rows with an id above `afterId`, in id order, at most `limit`. */
   fetch(afterId: number, limit: number): Promise<R[]>;
+  /** As `fetch`, the ids alone (for moving on when no one reads the rows). */
+  fetchIds(afterId: number, limit: number): Promise<{ id: number }[]>;
   /** Longest wait for a hole to fill before it is taken as final (a safety net). */
   maxGapWaitMs: number;
 }
@@ -34,12 +36,24 @@ export class TailReader<R extends { id: number }> {
   constructor(private readonly options: TailReaderOptions<R>) {}
 
   /** The next rows past `position` that are safe to hand out; advances `position`. */
-  async next(limit: number): Promise<R[]> {
+  next(limit: number): Promise<R[]> {
+    return this.advance(limit, this.options.fetch);
+  }
+
+  /** As `next`, reading only the rows' ids: the position moves on just as far. */
+  skip(limit: number): Promise<{ id: number }[]> {
+    return this.advance(limit, this.options.fetchIds);
+  }
+
+  private async advance<T extends { id: number }>(
+    limit: number,
+    fetch: (afterId: number, limit: number) => Promise<T[]>,
+  ): Promise<T[]> {
     const postgres = this.options.dialect === 'postgres';
     // Taken before the read, so whatever those transactions wrote is visible to it.
     const before = postgres && this.hole ? await currentSnapshot(this.options.db) : undefined;
-    const rows = await this.options.fetch(this.position, limit);
-    const out: R[] = [];
+    const rows = await fetch(this.position, limit);
+    const out: T[] = [];
     for (const row of rows) {
       if (row.id !== this.position + 1 && postgres && !this.holeIsFinal(row.id, before)) {
         if (!this.hole || this.hole.upTo < row.id - 1) {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { alert, appendActivity } from '../../../../collector/activity/activity-log.js';
 import { allFinished, parseSnapshot } from '../../../../collector/api/stream/pg-snapshot.js';
-import { fetchActivity } from '../../../../collector/api/stream/stream-messages.js';
+import { fetchActivity, fetchIds } from '../../../../collector/api/stream/stream-messages.js';
 import { TailReader } from '../../../../collector/api/stream/tail-reader.js';
 import type { Store } from '../../../../collector/store/open-store.js';
 import { ManualClock } from '../../../../shared/clock.js';
@@ -40,6 +40,7 @@ describe.each(storeTargets)('following the activity log on $name', (target) => {
       logger: silentLogger,
       maxGapWaitMs: 10_000,
       fetch: (after, limit) => fetchActivity(store.db, after, limit),
+      fetchIds: (after, limit) => fetchIds(store.db, 'activity', after, limit),
     });
   });
   afterEach(() => store.close());
@@ -52,6 +53,14 @@ describe.each(storeTargets)('following the activity log on $name', (target) => {
     expect(messages(await reader.next(2))).toEqual(['a', 'b']);
     expect(messages(await reader.next(2))).toEqual(['c']);
     expect(await reader.next(2)).toEqual([]);
+  });
+
+  it('skips by ids alone as far as it would have read', async () => {
+    await appendActivity(store.db, ['a', 'b', 'c'].map(note));
+    const skipped = await reader.skip(2);
+    expect(skipped).toEqual([{ id: reader.position - 1 }, { id: reader.position }]);
+    expect(messages(await reader.next(5))).toEqual(['c']);
+    expect(await reader.skip(5)).toEqual([]);
   });
 
   it.runIf(target.name === 'postgres')(
@@ -73,7 +82,8 @@ describe.each(storeTargets)('following the activity log on $name', (target) => {
       await insertedFirst;
       await appendActivity(store.db, [note('fast')]);
       expect(await reader.next(10)).toEqual([]);
-      expect(await reader.next(10)).toEqual([]);
+      // Skipping by ids stops before the hole as reading does.
+      expect(await reader.skip(10)).toEqual([]);
       release();
       await slow;
       expect(messages(await reader.next(10))).toEqual(['slow', 'fast']);
