@@ -213,6 +213,7 @@ export class CollectorRuntime {
             version: VERSION,
             settings: {
               pollIntervalMs: config.stream.pollInterval,
+              idleGatherMs: config.stream.idleGather,
               heartbeatMs: config.stream.heartbeat,
               maxBufferedBytes: config.stream.maxBufferedBytes,
             },

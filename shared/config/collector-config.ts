@@ -149,6 +149,11 @@ export const collectorConfigSchema = z.object({
       pollInterval: duration
         .default(500)
         .describe('How often the live stream reads the store for what other collectors wrote'),
+      idleGather: duration
+        .default(50)
+        .describe(
+          'With no client connected, how long changes gather before the live stream moves its head past them',
+        ),
       heartbeat: duration
         .default(15_000)
         .describe('Ping interval; a client that misses a pong is dropped at the next'),

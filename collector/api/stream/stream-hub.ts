@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { WebSocket } from 'ws';
 import type { Clock, TimerHandle } from '../../../shared/clock.js';
+import { GatheredRun } from '../../../shared/gathered-run.js';
 import { silentLogger, type Logger } from '../../../shared/logger.js';
 import type { AuthService, Principal } from '../../auth/auth-service.js';
 import type { DialectName } from '../../store/dialect.js';
@@ -22,6 +23,8 @@ import { TailReader } from './tail-reader.js';
 export interface StreamSettings {
   /** How often the store is read without a poke (other collectors' writes). */
   pollIntervalMs: number;
+  /** With no client connected, how long pokes gather into one read that moves the head on. */
+  idleGatherMs: number;
   /** Ping and heartbeat interval; a client that misses a pong is dropped at the next. */
   heartbeatMs: number;
   /** Bytes a live client may have waiting in its send buffer before it is dropped. */
@@ -38,6 +41,7 @@ export interface StreamSettings {
 
 export const DEFAULT_STREAM_SETTINGS: StreamSettings = {
   pollIntervalMs: 500,
+  idleGatherMs: 50,
   heartbeatMs: 15_000,
   maxBufferedBytes: 4 * 1024 * 1024,
   pageSize: 500,
@@ -79,6 +83,8 @@ export class StreamHub implements ClientHost {
   private readonly events: TailReader<EventRow>;
   private readonly activity: TailReader<ActivityRow>;
   private readonly logger: Logger;
+  /** Pokes while no one listens: the head only has to be where a client would start. */
+  private readonly idle: GatheredRun;
   private pollTimer: TimerHandle | undefined;
   private heartbeatTimer: TimerHandle | undefined;
   private reading: Promise<void> | undefined;
@@ -90,6 +96,7 @@ export class StreamHub implements ClientHost {
   constructor(private readonly options: StreamHubOptions) {
     this.settings = { ...DEFAULT_STREAM_SETTINGS, ...options.settings };
     this.logger = (options.logger ?? silentLogger).child({ module: 'stream' });
+    this.idle = new GatheredRun(options.clock, this.settings.idleGatherMs, () => this.readNow());
     const common = {
       db: options.db,
       dialect: options.dialect,
@@ -141,14 +148,24 @@ export class StreamHub implements ClientHost {
     this.started = false;
     this.pollTimer?.cancel();
     this.heartbeatTimer?.cancel();
+    this.idle.cancel();
     for (const client of [...this.clients]) {
       this.drop(client, CLOSE.goingAway, 'server stopping; reconnect with since');
     }
     await this.reading;
   }
 
-  /** Something was committed: read the store now (coalesced with a read in progress). */
+  /**
+   * Something was committed: read the store now (coalesced with a read in progress), or with no
+   * client connected, once the pokes of the next `idleGatherMs` are in (ingest pokes after every
+   * batch and every ticket event, and each read of the head cost two queries).
+   */
   poke(): void {
+    if (this.clients.size === 0) this.idle.ask();
+    else this.readNow();
+  }
+
+  private readNow(): void {
     if (!this.started) return;
     if (this.reading) {
       this.again = true;
@@ -161,7 +178,7 @@ export class StreamHub implements ClientHost {
 
   /** Resolves when everything committed before the call has been read and fanned out. */
   async flush(): Promise<void> {
-    this.poke();
+    this.readNow();
     while (this.reading) await this.reading;
   }
 
@@ -309,10 +326,17 @@ export class StreamHub implements ClientHost {
       // messages built (ingest pokes after every batch; reading a storm batch's ticket events
       // whole cost a tenth of the batch). A client that connects later starts from here, or
       // replays from the store.
+      const from = { ticketEvent: this.events.position, activity: this.activity.position };
       const [events, activity] = await Promise.all([
         this.events.skip(page),
         this.activity.skip(page),
       ]);
+      if (this.clients.size > 0) {
+        // Someone connected meanwhile, caught up to the old head: these rows are theirs.
+        this.events.position = from.ticketEvent;
+        this.activity.position = from.activity;
+        return true;
+      }
       this.head = { ticketEvent: this.events.position, activity: this.activity.position };
       this.counts.messages += events.length + activity.length;
       return events.length === page || activity.length === page;
@@ -358,7 +382,7 @@ export class StreamHub implements ClientHost {
   private armPoll(): void {
     if (!this.started) return;
     this.pollTimer = this.options.clock.setTimeout(() => {
-      this.poke();
+      this.readNow();
       this.armPoll();
     }, this.settings.pollIntervalMs);
   }

@@ -175,6 +175,25 @@ describe.each(storeTargets)('live stream on $name', (target) => {
     await client.waitFor(() => ticketEvents(client).length === 1, 'the new fault');
   });
 
+  it('with no client, moves its head once the pokes of the idle gather are in', async () => {
+    await h.hub!.flush();
+    const before = h.hub!.stats();
+    await fault('b1');
+    await fault('b2');
+    // Each fault's events poked the hub; with no one listening it waits for more.
+    expect(h.hub!.stats().head).toBe(before.head);
+    h.clock.advance(h.hub!.settings.idleGatherMs);
+    await until(() => h.hub!.stats().head !== before.head, { what: 'the head to move' });
+    await h.hub!.flush();
+    const after = h.hub!.stats();
+    expect(after.messages).toBeGreaterThan(before.messages);
+    // A client that connects now starts past both faults.
+    const client = await open();
+    h.clock.advance(250);
+    await client.waitForType('live');
+    expect(ticketEvents(client)).toEqual([]);
+  });
+
   it('pages a long catch-up in order', async () => {
     h.hub!.settings.pageSize = 7;
     await h.hub!.flush();
