@@ -10,6 +10,7 @@ import { contractEnvironments, contractSites } from './fleet/contract-fleet.js';
 import { ContractHolder } from './sla/contract-holder.js';
 import { syncSites } from './fleet/fleet-queries.js';
 import { BladeCache } from './fleet/blade-cache.js';
+import { repairUnwrittenHeads } from './fleet/unwritten-heads.js';
 import { LivenessMonitor } from './fleet/liveness.js';
 import { Housekeeping } from './housekeeping.js';
 import { IngestPipeline } from './ingest/ingest-pipeline.js';
@@ -166,6 +167,7 @@ export class CollectorRuntime {
     const protocolVersion = config.mqtt.protocolVersion ?? (embedded ? 4 : 5);
     let housekeeping: Housekeeping | undefined;
     let bladeCache: BladeCache | undefined;
+    let processor: IngestProcessor | undefined;
 
     return [
       {
@@ -411,11 +413,17 @@ export class CollectorRuntime {
           const threadFlush = store.flushedLog
             ? new ThreadFlush(store.flushedLog, () => whenDurable(store.db))
             : undefined;
-          const processor = new IngestProcessor({
+          // Rows left naming an older snapshot by a collector that stopped without writing them.
+          const repaired = await repairUnwrittenHeads(store.db, clock.now());
+          if (repaired > 0)
+            log('ingest').info({ repaired }, 'blade rows repaired after an unclean stop');
+          processor = new IngestProcessor({
             threadFlush,
             db: store.db,
+            clock,
             tickets: this.tickets!,
             fleet: {
+              heardWriteMs: config.fleet.seenWriteInterval,
               silentAfterIntervals: config.fleet.silentAfterIntervals,
               defaultHeartbeatMs: config.fleet.defaultHeartbeat,
               // Through the holder: a contract replaced while running applies to the next message.
@@ -462,6 +470,7 @@ export class CollectorRuntime {
         },
         stop: async () => {
           await this.ingest?.stop();
+          await processor?.stop();
         },
       },
     ];

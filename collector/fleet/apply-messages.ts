@@ -5,7 +5,13 @@ import type { ValidMessage } from '../ingest/decode.js';
 import { bulkInsert } from '../store/bulk-insert.js';
 import { selectIn } from '../store/select-in.js';
 import type { Database } from '../store/schema.js';
-import { LIVE_COLUMNS, type BladeCache, type LiveBlade } from './blade-cache.js';
+import {
+  HEARD_COLUMNS,
+  LIVE_COLUMNS,
+  type BladeCache,
+  type LiveBlade,
+  type Unwritten,
+} from './blade-cache.js';
 import type { BladeTable } from './tables.js';
 
 export interface FleetApplySettings {
@@ -16,6 +22,12 @@ export interface FleetApplySettings {
     ((siteId: string, frameId: string, bladeId: string) => Environment | undefined) | undefined;
   /** Blades as committed before (SQLite only: see blade-cache.ts); without it, all are read. */
   cache?: BladeCache | undefined;
+  /**
+   * With the cache: a blade heard from again within this long of its row's last write is
+   * committed without writing the row when nothing but what was heard changed (0: every batch
+   * writes every blade it touched). See DECISIONS, "Fleet liveness".
+   */
+  heardWriteMs?: number | undefined;
 }
 
 export interface FleetApplyResult {
@@ -23,8 +35,14 @@ export interface FleetApplyResult {
   environments: Environment[];
   /** A blade changed liveness state or appeared: liveness should look again. */
   livenessChanged: boolean;
-  /** Each blade of the batch as written (for the cache, once the batch commits). */
+  /** Each blade of the batch as committed (for the cache, once the batch commits). */
   blades: LiveBlade[];
+  /** Of those, the ones whose rows were left unwritten. */
+  deferred: Map<string, Unwritten>;
+  /** Blades left unwritten before whose heard columns this batch wrote (they were due). */
+  flushed: Unwritten[];
+  /** The latest receive time of the batch (ms): when its rows count as written. */
+  atMs: number;
 }
 
 /** The inventory a birth brings: written only when a blade is born or first heard from. */
@@ -62,6 +80,10 @@ const REWRITTEN = LIVE_COLUMNS.filter(
 const LIVE_UPSERT =
   'on conflict ("blade_id") do update set ' +
   REWRITTEN.map((c) => `"${c}" = excluded."${c}"`).join(', ');
+/** What a write of an unwritten blade's heard columns changes: nothing else of its row. */
+const HEARD_UPSERT =
+  'on conflict ("blade_id") do update set ' +
+  HEARD_COLUMNS.map((c) => `"${c}" = excluded."${c}"`).join(', ');
 const BLADE_COLUMNS = [...LIVE_COLUMNS, ...INVENTORY_COLUMNS] as const;
 const BLADE_UPSERT =
   'on conflict ("blade_id") do update set ' +
@@ -101,12 +123,15 @@ export async function loadBlades(
           key: 'blade_id',
           keys: unknown,
         });
-  for (const row of rows)
-    existing.set(row.blade_id, {
+  for (const row of rows) {
+    const blade = {
       ...row,
       heartbeat_s: Number(row.heartbeat_s),
       last_health_id: row.last_health_id === null ? null : Number(row.last_health_id),
-    });
+    };
+    // What was heard and not written yet is newer than the row (after an invalidation).
+    existing.set(row.blade_id, settings.cache ? settings.cache.overlay(blade) : blade);
+  }
   return existing;
 }
 
@@ -125,15 +150,26 @@ export async function applyFleetMessages(
   snapshotId?: (message: { bladeId: string; bootId: string; seq: number }) => number | undefined,
 ): Promise<FleetApplyResult> {
   const environments: Environment[] = [];
-  if (messages.length === 0) return { environments, livenessChanged: false, blades: [] };
+  if (messages.length === 0) {
+    return {
+      environments,
+      livenessChanged: false,
+      blades: [],
+      deferred: new Map(),
+      flushed: [],
+      atMs: 0,
+    };
+  }
 
   const touched = new Map<string, LiveBlade>();
   /** Blades whose whole row is written: new ones, and those born in this batch. */
   const inventories = new Map<string, Inventory>();
   const frames = new Map<string, { site: string; frame: string; at: string }>();
   let livenessChanged = false;
+  let atMs = 0;
 
   for (const m of messages) {
+    atMs = Math.max(atMs, m.receivedAt.getTime());
     const at = m.receivedAt.toISOString();
     const { site, frame, blade: bladeId } = m.address;
     frames.set(`${site}/${frame}`, { site, frame, at });
@@ -262,13 +298,30 @@ export async function applyFleetMessages(
   // the whole row of those born or new, the liveness of the rest.
   const whole: unknown[][] = [];
   const live: unknown[][] = [];
+  const deferred = new Map<string, Unwritten>();
+  const { cache, heardWriteMs = 0 } = settings;
   for (const blade of touched.values()) {
     const inventory = inventories.get(blade.blade_id);
+    const before = existing.get(blade.blade_id);
     if (inventory) {
       const row: BladeTable = { ...blade, ...inventory };
       whole.push(BLADE_COLUMNS.map((c) => row[c]));
+    } else if (
+      cache &&
+      before &&
+      // A row at most twice the interval behind can then never look silent to liveness.
+      blade.heartbeat_s * 1000 * settings.silentAfterIntervals > 4 * heardWriteMs &&
+      cache.mayDefer(before, blade, atMs, heardWriteMs)
+    ) {
+      deferred.set(blade.blade_id, { blade, storedHead: cache.storedHead(before) });
     } else live.push(LIVE_COLUMNS.map((c) => blade[c]));
   }
+  // Blades left unwritten by earlier batches and not heard from in this one, once due.
+  const flushed =
+    cache && heardWriteMs > 0
+      ? cache.due(atMs, heardWriteMs).filter((u) => !touched.has(u.blade.blade_id))
+      : [];
+  await writeHeard(trx, flushed);
   await bulkInsert(trx, {
     table: 'blades',
     columns: BLADE_COLUMNS,
@@ -292,7 +345,23 @@ export async function applyFleetMessages(
       .where('blade_id', '=', blade.blade_id)
       .execute();
   }
-  return { environments, livenessChanged, blades: [...touched.values()] };
+  return { environments, livenessChanged, blades: [...touched.values()], deferred, flushed, atMs };
+}
+
+/**
+ * Writes the heard columns of blades left unwritten (a quiet spell after a busy one, or the
+ * collector stopping), in the caller's transaction.
+ */
+export async function writeHeard(
+  trx: Kysely<Database>,
+  entries: readonly Unwritten[],
+): Promise<void> {
+  await bulkInsert(trx, {
+    table: 'blades',
+    columns: LIVE_COLUMNS,
+    rows: entries.map(({ blade }) => LIVE_COLUMNS.map((c) => blade[c])),
+    suffix: HEARD_UPSERT,
+  });
 }
 
 /** When a blade heard from at `receivedAt` becomes silent if nothing more arrives. */

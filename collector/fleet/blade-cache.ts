@@ -23,6 +23,30 @@ export const LIVE_COLUMNS = [
 export type LiveBlade = Pick<BladeTable, (typeof LIVE_COLUMNS)[number]> &
   Pick<BladeTable, 'declared_environment'>;
 
+/**
+ * What every message from a blade moves and nothing else: a row whose only change is these may
+ * be left unwritten for a while (see `mayDefer`).
+ */
+export const HEARD_COLUMNS = [
+  'last_seen_at',
+  'last_health_at',
+  'last_health_id',
+  'silent_deadline',
+] as const satisfies readonly (keyof LiveBlade)[];
+
+/** The columns compared to tell a change of what was heard from any other change. */
+const OTHER_COLUMNS = [
+  ...LIVE_COLUMNS.filter((c) => !(HEARD_COLUMNS as readonly string[]).includes(c)),
+  'declared_environment',
+] as const;
+
+/** A blade committed with what was heard of it left out of its row. */
+export interface Unwritten {
+  blade: LiveBlade;
+  /** The snapshot its row names (`last_health_id` as stored). */
+  storedHead: number | null;
+}
+
 /** Beyond this many blades the cache starts again, so a churning fleet cannot grow it forever. */
 const MAX_BLADES = 100_000;
 
@@ -34,9 +58,16 @@ const MAX_BLADES = 100_000;
  *
  * A batch takes the `epoch` when it starts and hands its blades to `committed` after its commit;
  * if anything was invalidated meanwhile, they are not kept, for they may predate that write.
+ *
+ * It also keeps the blades committed with what was heard of them left unwritten (a blade heard
+ * from again within the write interval of its row): those are newer than their rows until the
+ * next write, whatever is invalidated meanwhile, and a row read back is overlaid with them.
  */
 export class BladeCache {
   private blades = new Map<string, LiveBlade>();
+  /** When (receive time, ms) each blade's heard columns were last written. */
+  private writtenAt = new Map<string, number>();
+  private unwritten = new Map<string, Unwritten>();
   private generation = 0;
 
   epoch(): number {
@@ -48,16 +79,120 @@ export class BladeCache {
     return this.blades.get(bladeId);
   }
 
-  committed(epoch: number, blades: Iterable<LiveBlade>): void {
+  /** A blade's row as read from the store, with what was heard of it since it was written. */
+  overlay(row: LiveBlade): LiveBlade {
+    const newer = this.unwritten.get(row.blade_id)?.blade;
+    if (!newer) return row;
+    const out = { ...row };
+    for (const c of HEARD_COLUMNS) (out as Record<string, unknown>)[c] = newer[c];
+    return out;
+  }
+
+  /**
+   * Whether `after` may be committed without writing its row: it differs from `before` (as the
+   * batch found it) only in what was heard, its row was written less than `intervalMs` before
+   * `atMs`, and it names a stored snapshot already (a row that names none is written, so a repair
+   * after a crash always has a head to start from).
+   */
+  mayDefer(before: LiveBlade, after: LiveBlade, atMs: number, intervalMs: number): boolean {
+    if (intervalMs <= 0) return false;
+    const at = this.writtenAt.get(after.blade_id);
+    if (at === undefined || atMs - at >= intervalMs) return false;
+    if (this.storedHead(before) === null && after.last_health_id !== null) return false;
+    for (const c of OTHER_COLUMNS) if (before[c] !== after[c]) return false;
+    return true;
+  }
+
+  /** The snapshot `blade`'s row names in the store, `blade` being its latest committed state. */
+  storedHead(blade: LiveBlade): number | null {
+    const unwritten = this.unwritten.get(blade.blade_id);
+    return unwritten ? unwritten.storedHead : blade.last_health_id;
+  }
+
+  /** Unwritten blades whose rows are due (written `intervalMs` before `atMs` or longer ago). */
+  due(atMs: number, intervalMs: number): Unwritten[] {
+    const out: Unwritten[] = [];
+    for (const [id, entry] of this.unwritten) {
+      const at = this.writtenAt.get(id);
+      if (at === undefined || atMs - at >= intervalMs) out.push(entry);
+    }
+    return out;
+  }
+
+  /** Every unwritten blade. */
+  pending(): Unwritten[] {
+    return [...this.unwritten.values()];
+  }
+
+  /**
+   * The lowest snapshot id whose blade's row may not name it yet, once a batch that writes
+   * `written` and leaves `deferred` unwritten commits; null when every row names its latest.
+   */
+  unwrittenFrom(
+    written: ReadonlySet<string>,
+    deferred: ReadonlyMap<string, Unwritten>,
+  ): number | null {
+    let from: number | null = null;
+    const consider = ({ blade, storedHead }: Unwritten) => {
+      if (blade.last_health_id === storedHead || storedHead === null) return;
+      if (from === null || storedHead + 1 < from) from = storedHead + 1;
+    };
+    for (const [id, entry] of this.unwritten) {
+      if (!written.has(id) && !deferred.has(id)) consider(entry);
+    }
+    for (const entry of deferred.values()) consider(entry);
+    return from;
+  }
+
+  /**
+   * After a commit: `blades` as the batch left them; of those, `deferred` were left unwritten,
+   * the rest written at `atMs`. `flushed` are unwritten blades whose heard columns the batch wrote.
+   */
+  committed(
+    epoch: number,
+    blades: Iterable<LiveBlade>,
+    written?: {
+      atMs: number;
+      deferred: ReadonlyMap<string, Unwritten>;
+      flushed?: readonly Unwritten[];
+    },
+  ): void {
+    if (written) {
+      for (const blade of blades) {
+        const unwritten = written.deferred.get(blade.blade_id);
+        if (unwritten) {
+          this.unwritten.set(blade.blade_id, unwritten);
+        } else {
+          this.unwritten.delete(blade.blade_id);
+          this.writtenAt.set(blade.blade_id, written.atMs);
+        }
+      }
+      this.flushed(written.flushed ?? []);
+    }
     if (epoch !== this.generation) return;
     for (const blade of blades) this.blades.set(blade.blade_id, blade);
     if (this.blades.size > MAX_BLADES) this.invalidate();
   }
 
-  /** Blades were written elsewhere, or a batch rolled back: forget them all. */
+  /** Unwritten blades whose heard columns were written (unless heard from since). */
+  flushed(entries: readonly Unwritten[]): void {
+    for (const entry of entries) {
+      const id = entry.blade.blade_id;
+      if (this.unwritten.get(id) !== entry) continue;
+      this.unwritten.delete(id);
+      this.writtenAt.set(id, Date.parse(entry.blade.last_seen_at));
+    }
+  }
+
+  /**
+   * Blades were written elsewhere, or a batch rolled back: forget them all. What was heard and
+   * not written stays (it is committed), and with no write times known every row is written whole
+   * the next time its blade is heard from.
+   */
   invalidate(): void {
     this.generation++;
     this.blades.clear();
+    this.writtenAt.clear();
   }
 
   get size(): number {

@@ -79,9 +79,17 @@ export interface HealthSnapshotTable {
   snapshot: string;
 }
 
+/** Marks the fleet keeps across restarts (see unwritten-heads.ts). */
+export interface FleetMarkTable {
+  name: string;
+  value: number | string | null;
+  updated_at: string;
+}
+
 export interface FleetTables {
   sites: SiteTable;
   frames: FrameTable;
   blades: BladeTable;
   health_snapshots: HealthSnapshotTable;
+  fleet_marks: FleetMarkTable;
 }

@@ -4,12 +4,17 @@ import type { EventMessage } from '../../shared/messages/event.js';
 import type { TopicAddress } from '../../shared/topics.js';
 import { transactionAnnounced } from '../store/after-commit.js';
 import { bulkInsert } from '../store/bulk-insert.js';
+import type { Clock } from '../../shared/clock.js';
+import { GatheredRun } from '../../shared/gathered-run.js';
 import {
   applyFleetMessages,
   loadBlades,
+  writeHeard,
+  type FleetApplyResult,
   type FleetApplySettings,
 } from '../fleet/apply-messages.js';
 import type { LiveBlade } from '../fleet/blade-cache.js';
+import { writeUnwrittenFrom } from '../fleet/unwritten-heads.js';
 import { storeHealthSnapshots } from '../fleet/health-snapshots.js';
 import type { Database } from '../store/schema.js';
 import { insertDeadLetters } from './dead-letters.js';
@@ -58,6 +63,8 @@ export interface IngestProcessorOptions {
   fleet: FleetApplySettings;
   /** Flushes made by the ingest thread (SQLite with `sqliteSync` background); else flushed here. */
   threadFlush?: ThreadFlush | undefined;
+  /** Times the write of blades left unwritten once messages stop (with `fleet.heardWriteMs`). */
+  clock?: Clock | undefined;
 }
 
 const IDENTITY_COLUMNS = [
@@ -77,9 +84,64 @@ const IDENTITY_COLUMNS = [
  * once however often it arrives), then fleet updates and fault observations in arrival order.
  */
 export class IngestProcessor {
-  constructor(private readonly options: IngestProcessorOptions) {}
+  /** The unwritten-heads mark as last committed (undefined: not written by this process yet). */
+  private mark: number | null | undefined;
+  /** Writes what was heard and left unwritten, at most the write interval after it was left. */
+  private readonly heardWrite: GatheredRun | undefined;
+  /**
+   * Batches and writes of what was heard take turns: the cache learns what a commit wrote only
+   * after it, and a write in between could put older heard columns over a batch's newer ones.
+   */
+  private turn: Promise<unknown> = Promise.resolve();
 
-  async process(batch: readonly Delivery[]): Promise<BatchOutcome> {
+  constructor(private readonly options: IngestProcessorOptions) {
+    const ms = options.fleet.heardWriteMs ?? 0;
+    if (options.fleet.cache && options.clock && ms > 0) {
+      this.heardWrite = new GatheredRun(options.clock, ms, () => void this.writeUnwritten());
+    }
+  }
+
+  /**
+   * Writes the heard columns of every blade left unwritten, in a transaction of its own (the
+   * timer, and a collector stopping). A failure leaves them for the next batch or try.
+   */
+  writeUnwritten(): Promise<void> {
+    return this.inTurn(async () => {
+      const cache = this.options.fleet.cache;
+      const entries = cache?.pending() ?? [];
+      if (!cache || entries.length === 0) return;
+      const now = this.options.clock?.now() ?? new Date();
+      try {
+        await this.options.db.transaction().execute(async (trx) => {
+          await writeHeard(trx, entries);
+          if (this.mark !== null) await writeUnwrittenFrom(trx, null, now);
+        });
+      } catch {
+        // The next batch writes them when due, or the next try; a restart repairs the heads.
+        return;
+      }
+      this.mark = null;
+      cache.flushed(entries);
+    });
+  }
+
+  /** Stops the timer and writes what is left unwritten. */
+  async stop(): Promise<void> {
+    this.heardWrite?.cancel();
+    await this.writeUnwritten();
+  }
+
+  process(batch: readonly Delivery[]): Promise<BatchOutcome> {
+    return this.inTurn(() => this.processNow(batch));
+  }
+
+  private inTurn<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.turn.then(fn);
+    this.turn = run.catch(() => undefined);
+    return run;
+  }
+
+  private async processNow(batch: readonly Delivery[]): Promise<BatchOutcome> {
     const dead: DeadLetterInput[] = [];
     const valid: ValidMessage[] = [];
     const seenInBatch = new Set<string>();
@@ -107,6 +169,8 @@ export class IngestProcessor {
     const cache = this.options.fleet.cache;
     const epoch = cache?.epoch() ?? 0;
     let written: LiveBlade[] = [];
+    let applied: FleetApplyResult | undefined;
+    let mark = this.mark;
     const { result, announced } = await transactionAnnounced(
       this.options.db,
       async (trx) => {
@@ -132,15 +196,27 @@ export class IngestProcessor {
         // the messages the ingest thread hands over meanwhile would wait until the batch ends:
         // letting them in mid-batch makes the next batch ready when this one commits.
         await nextTurn();
-        const applied = await applyFleetMessages(trx, fresh, this.options.fleet, blades, (m) =>
+        const fleet = await applyFleetMessages(trx, fresh, this.options.fleet, blades, (m) =>
           snapshots.get(messageKey(m)),
         );
-        written = applied.blades;
+        applied = fleet;
+        written = fleet.blades;
+        if (cache && (fleet.deferred.size > 0 || fleet.flushed.length > 0 || mark !== null)) {
+          // Where a repair would start should the collector stop before these rows are written.
+          const writtenIds = new Set(fleet.blades.map((b) => b.blade_id));
+          for (const { blade } of fleet.flushed) writtenIds.add(blade.blade_id);
+          for (const id of fleet.deferred.keys()) writtenIds.delete(id);
+          const from = cache.unwrittenFrom(writtenIds, fleet.deferred);
+          if (from !== mark) {
+            await writeUnwrittenFrom(trx, from, new Date(fleet.atMs || Date.now()));
+            mark = from;
+          }
+        }
         await nextTurn();
         for (const [i, m] of fresh.entries()) {
           if (m.kind !== 'event') continue;
           await this.options.tickets.recordObservation(
-            eventObservation(m.message, m.address, applied.environments[i]!, m.receivedAt),
+            eventObservation(m.message, m.address, fleet.environments[i]!, m.receivedAt),
             trx,
           );
         }
@@ -148,7 +224,7 @@ export class IngestProcessor {
           processed: fresh.length,
           duplicates,
           deadLetters: dead.length,
-          livenessChanged: applied.livenessChanged,
+          livenessChanged: fleet.livenessChanged,
         };
       },
       {
@@ -162,7 +238,14 @@ export class IngestProcessor {
       cache?.invalidate();
       throw error;
     });
-    cache?.committed(epoch, written);
+    this.mark = mark;
+    const fleet = applied as FleetApplyResult | undefined;
+    cache?.committed(
+      epoch,
+      written,
+      fleet ? { atMs: fleet.atMs, deferred: fleet.deferred, flushed: fleet.flushed } : undefined,
+    );
+    if (cache && cache.pending().length > 0) this.heardWrite?.ask();
     const flushed = ticket as FlushTicket | null;
     return { ...result, durable: announced, ...(flushed ? { ackAfterFlush: flushed.seq } : {}) };
   }

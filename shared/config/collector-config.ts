@@ -100,6 +100,13 @@ export const collectorConfigSchema = z.object({
         .optional()
         .describe("How long to gather a frame's failures; absent: its longest heartbeat interval"),
       healthRetention: duration.default(48 * 3_600_000),
+      seenWriteInterval: duration
+        // Well under any heartbeat, so no row is ever stale enough to look silent to liveness.
+        .refine((ms) => ms <= 10_000, 'at most 10s')
+        .default(1_000)
+        .describe(
+          "SQLite: how long a blade's last-seen time and latest snapshot may wait, in memory, before its row is written again while it keeps talking (0: every batch)",
+        ),
       scanInterval: duration.default(30_000),
     })
     .prefault({}),

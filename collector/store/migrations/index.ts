@@ -16,6 +16,7 @@ import { snapshotMinuteMigration } from './0110_snapshot_minute.js';
 import { messageIdentityByTimeMigration } from './0120_message_identity_by_time.js';
 import { snapshotChainMigration } from './0130_snapshot_chain.js';
 import { bladeDeadlineUnindexedMigration } from './0140_blade_deadline_unindexed.js';
+import { fleetMarksMigration } from './0150_fleet_marks.js';
 
 /**
  * Every migration, in order. Names sort by their number prefix; each area adds its own file and
@@ -39,4 +40,5 @@ export const migrations: Record<string, Migration> = {
   '0120_message_identity_by_time': messageIdentityByTimeMigration,
   '0130_snapshot_chain': snapshotChainMigration,
   '0140_blade_deadline_unindexed': bladeDeadlineUnindexedMigration,
+  '0150_fleet_marks': fleetMarksMigration,
 };

@@ -51,6 +51,7 @@ describe.each(storeTargets)('identity and snapshot migrations on $name', (target
       '0120_message_identity_by_time',
       '0130_snapshot_chain',
       '0140_blade_deadline_unindexed',
+      '0150_fleet_marks',
     ]);
     // The identities survive the rebuild, and a replay of one still conflicts.
     const replay = await sql`
@@ -129,6 +130,7 @@ describe.each(storeTargets)('identity and snapshot migrations on $name', (target
     expect(up.results?.map((r) => r.migrationName)).toEqual([
       '0130_snapshot_chain',
       '0140_blade_deadline_unindexed',
+      '0150_fleet_marks',
     ]);
     const chain = await sql<{ seq: number | string; prev: number | string | null }>`
       select h.seq, p.seq as prev from health_snapshots h
