@@ -43,6 +43,9 @@ export interface FleetApplyResult {
   flushed: Unwritten[];
   /** The latest receive time of the batch (ms): when its rows count as written. */
   atMs: number;
+  /** Sites and frames (`site/frame`) whose rows the batch wrote. */
+  sites: string[];
+  frames: string[];
 }
 
 /** The inventory a birth brings: written only when a blade is born or first heard from. */
@@ -158,6 +161,8 @@ export async function applyFleetMessages(
       deferred: new Map(),
       flushed: [],
       atMs: 0,
+      sites: [],
+      frames: [],
     };
   }
 
@@ -255,17 +260,19 @@ export async function applyFleetMessages(
     touched.set(bladeId, blade);
   }
 
-  // One statement each for the batch's sites and frames, not two per frame.
-  const places = [...frames.values()];
+  // One statement each for the batch's sites and frames, not two per frame; with the cache, only
+  // sites not stored yet, and frames not written within the interval (their last seen).
+  const { cache, heardWriteMs = 0 } = settings;
+  const places = [...frames.entries()]
+    .filter(([key]) => !cache?.frameFresh(key, atMs, heardWriteMs))
+    .map(([, place]) => place);
+  const newSites = [...new Map(places.map((p) => [p.site, p])).values()].filter(
+    (p) => !cache?.hasSite(p.site),
+  );
   await bulkInsert(trx, {
     table: 'sites',
     columns: ['site_id', 'in_contract', 'first_seen_at', 'updated_at'],
-    rows: [...new Map(places.map((p) => [p.site, p])).values()].map(({ site, at }) => [
-      site,
-      0,
-      at,
-      at,
-    ]),
+    rows: newSites.map(({ site, at }) => [site, 0, at, at]),
     suffix: 'on conflict ("site_id") do nothing',
   });
   await bulkInsert(trx, {
@@ -299,7 +306,6 @@ export async function applyFleetMessages(
   const whole: unknown[][] = [];
   const live: unknown[][] = [];
   const deferred = new Map<string, Unwritten>();
-  const { cache, heardWriteMs = 0 } = settings;
   for (const blade of touched.values()) {
     const inventory = inventories.get(blade.blade_id);
     const before = existing.get(blade.blade_id);
@@ -345,7 +351,16 @@ export async function applyFleetMessages(
       .where('blade_id', '=', blade.blade_id)
       .execute();
   }
-  return { environments, livenessChanged, blades: [...touched.values()], deferred, flushed, atMs };
+  return {
+    environments,
+    livenessChanged,
+    blades: [...touched.values()],
+    deferred,
+    flushed,
+    atMs,
+    sites: newSites.map((p) => p.site),
+    frames: places.map((p) => `${p.site}/${p.frame}`),
+  };
 }
 
 /**

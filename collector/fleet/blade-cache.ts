@@ -68,6 +68,9 @@ export class BladeCache {
   /** When (receive time, ms) each blade's heard columns were last written. */
   private writtenAt = new Map<string, number>();
   private unwritten = new Map<string, Unwritten>();
+  /** Sites known to be stored, and when (receive time, ms) each frame's row was last written. */
+  private sites = new Set<string>();
+  private framesWrittenAt = new Map<string, number>();
   private generation = 0;
 
   epoch(): number {
@@ -155,8 +158,13 @@ export class BladeCache {
       atMs: number;
       deferred: ReadonlyMap<string, Unwritten>;
       flushed?: readonly Unwritten[];
+      sites?: readonly string[];
+      frames?: readonly string[];
     },
   ): void {
+    if (written && epoch === this.generation) {
+      this.placesWritten(written.sites ?? [], written.frames ?? [], written.atMs);
+    }
     if (written) {
       for (const blade of blades) {
         const unwritten = written.deferred.get(blade.blade_id);
@@ -172,6 +180,23 @@ export class BladeCache {
     if (epoch !== this.generation) return;
     for (const blade of blades) this.blades.set(blade.blade_id, blade);
     if (this.blades.size > MAX_BLADES) this.invalidate();
+  }
+
+  /** Whether a site's row is known to be stored (its insert would do nothing). */
+  hasSite(siteId: string): boolean {
+    return this.sites.has(siteId);
+  }
+
+  /** Whether a frame's row was written less than `intervalMs` before `atMs` (its last seen). */
+  frameFresh(key: string, atMs: number, intervalMs: number): boolean {
+    const at = this.framesWrittenAt.get(key);
+    return at !== undefined && atMs - at < intervalMs;
+  }
+
+  /** Sites and frames a committed batch wrote, at `atMs`. */
+  placesWritten(sites: Iterable<string>, frames: Iterable<string>, atMs: number): void {
+    for (const site of sites) this.sites.add(site);
+    for (const frame of frames) this.framesWrittenAt.set(frame, atMs);
   }
 
   /** Unwritten blades whose heard columns were written (unless heard from since). */
@@ -193,6 +218,8 @@ export class BladeCache {
     this.generation++;
     this.blades.clear();
     this.writtenAt.clear();
+    this.sites.clear();
+    this.framesWrittenAt.clear();
   }
 
   get size(): number {

@@ -243,7 +243,15 @@ export class IngestProcessor {
     cache?.committed(
       epoch,
       written,
-      fleet ? { atMs: fleet.atMs, deferred: fleet.deferred, flushed: fleet.flushed } : undefined,
+      fleet
+        ? {
+            atMs: fleet.atMs,
+            deferred: fleet.deferred,
+            flushed: fleet.flushed,
+            sites: fleet.sites,
+            frames: fleet.frames,
+          }
+        : undefined,
     );
     if (cache && cache.pending().length > 0) this.heardWrite?.ask();
     const flushed = ticket as FlushTicket | null;

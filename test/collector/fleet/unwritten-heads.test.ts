@@ -105,6 +105,32 @@ describe('blades heard from again within the write interval', () => {
     expect(await history()).toHaveLength(3);
   });
 
+  it("writes a frame's last seen at most once an interval, and a new site or frame at once", async () => {
+    const frame = (site = 'nyc1') =>
+      store.db
+        .selectFrom('frames')
+        .select('last_seen_at')
+        .where('site_id', '=', site)
+        .executeTakeFirst()
+        .then((r) => r?.last_seen_at);
+    await send('birth', b1.birth());
+    const first = await frame();
+    clock.advance(200);
+    await send('health', b1.health(60));
+    expect(await frame()).toBe(first);
+    clock.advance(1_000);
+    await send('health', b1.health(60));
+    expect(await frame()).toBe(clock.now().toISOString());
+
+    const b3 = new FakeBlade({ site: 'bos1', frame: 'f9', blade: 'b3' }, 'boot-3', () =>
+      clock.now(),
+    );
+    await send('birth', b3.birth(), b3);
+    expect(await frame('bos1')).toBe(clock.now().toISOString());
+    const sites = await store.db.selectFrom('sites').select('site_id').orderBy('site_id').execute();
+    expect(sites.map((s) => s.site_id)).toEqual(['bos1', 'nyc1']);
+  });
+
   it('writes the row of any other change at once', async () => {
     await send('birth', b1.birth());
     await send('health', b1.health(60));
