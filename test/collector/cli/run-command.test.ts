@@ -1,37 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../../shared/paths.js';
 import { uniqueSite } from '../../support/broker.js';
+import { CollectorProcesses } from '../../support/collector-process.js';
 import { until } from '../../support/wait.js';
 
-const dirs: string[] = [];
-const children: ChildProcess[] = [];
-afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-function collector(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'collector/cli.ts', ...args], {
-    cwd: projectRoot(),
-    env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', ...env },
-  });
-  children.push(child);
-  const output = { out: '', err: '' };
-  child.stdout.on('data', (d) => (output.out += d));
-  child.stderr.on('data', (d) => (output.err += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, output, exited };
-}
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'bf-run-'));
-  dirs.push(dir);
-  return dir;
-}
+const processes = new CollectorProcesses();
+afterEach(() => processes.cleanUp());
+const collector = (args: string[], env: Record<string, string>) => processes.start(args, env);
+const tempDir = () => processes.tempDir();
 
 describe('bladeframe-collector run', () => {
   it('starts, answers /healthz, and stops cleanly on SIGTERM', async () => {
