@@ -421,6 +421,7 @@ export class CollectorRuntime {
             threadFlush,
             db: store.db,
             clock,
+            logger: log('ingest'),
             tickets: this.tickets!,
             fleet: {
               heardWriteMs: config.fleet.seenWriteInterval,

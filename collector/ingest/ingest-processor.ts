@@ -6,6 +6,7 @@ import { transactionAnnounced } from '../store/after-commit.js';
 import { bulkInsert } from '../store/bulk-insert.js';
 import type { Clock } from '../../shared/clock.js';
 import { GatheredRun } from '../../shared/gathered-run.js';
+import type { Logger } from '../../shared/logger.js';
 import {
   applyFleetMessages,
   loadBlades,
@@ -65,6 +66,7 @@ export interface IngestProcessorOptions {
   threadFlush?: ThreadFlush | undefined;
   /** Times the write of blades left unwritten once messages stop (with `fleet.heardWriteMs`). */
   clock?: Clock | undefined;
+  logger?: Logger | undefined;
 }
 
 const IDENTITY_COLUMNS = [
@@ -116,8 +118,12 @@ export class IngestProcessor {
           await writeHeard(trx, entries);
           if (this.mark !== null) await writeUnwrittenFrom(trx, null, now);
         });
-      } catch {
+      } catch (error) {
         // The next batch writes them when due, or the next try; a restart repairs the heads.
+        this.options.logger?.warn(
+          { err: (error as Error).message, blades: entries.length },
+          'blade rows left to write could not be written yet',
+        );
         return;
       }
       this.mark = null;
