@@ -8,6 +8,7 @@ import type { Database } from '../store/schema.js';
 import {
   HEARD_COLUMNS,
   LIVE_COLUMNS,
+  type BatchWrites,
   type BladeCache,
   type LiveBlade,
   type Unwritten,
@@ -30,22 +31,12 @@ export interface FleetApplySettings {
   heardWriteMs?: number | undefined;
 }
 
-export interface FleetApplyResult {
+/** What the batch did to the fleet, for the cache once the batch commits (`BatchWrites`). */
+export interface FleetApplyResult extends BatchWrites {
   /** Environment of each message's blade at the moment the message was applied, by index. */
   environments: Environment[];
   /** A blade changed liveness state or appeared: liveness should look again. */
   livenessChanged: boolean;
-  /** Each blade of the batch as committed (for the cache, once the batch commits). */
-  blades: LiveBlade[];
-  /** Of those, the ones whose rows were left unwritten. */
-  deferred: Map<string, Unwritten>;
-  /** Blades left unwritten before whose heard columns this batch wrote (they were due). */
-  flushed: Unwritten[];
-  /** The latest receive time of the batch (ms): when its rows count as written. */
-  atMs: number;
-  /** Sites and frames (`site/frame`) whose rows the batch wrote. */
-  sites: string[];
-  frames: string[];
 }
 
 /** The inventory a birth brings: written only when a blade is born or first heard from. */
@@ -313,11 +304,8 @@ export async function applyFleetMessages(
       const row: BladeTable = { ...blade, ...inventory };
       whole.push(BLADE_COLUMNS.map((c) => row[c]));
     } else if (
-      cache &&
       before &&
-      // A row at most twice the interval behind can then never look silent to liveness.
-      blade.heartbeat_s * 1000 * settings.silentAfterIntervals > 4 * heardWriteMs &&
-      cache.mayDefer(before, blade, atMs, heardWriteMs)
+      cache?.mayDefer(before, blade, atMs, heardWriteMs, settings.silentAfterIntervals)
     ) {
       deferred.set(blade.blade_id, { blade, storedHead: cache.storedHead(before) });
     } else live.push(LIVE_COLUMNS.map((c) => blade[c]));

@@ -47,6 +47,21 @@ export interface Unwritten {
   storedHead: number | null;
 }
 
+/** What a committed batch wrote of the fleet, and what it left unwritten. */
+export interface BatchWrites {
+  /** Each blade of the batch as committed. */
+  blades: readonly LiveBlade[];
+  /** Of those, the ones whose rows were left unwritten. */
+  deferred: ReadonlyMap<string, Unwritten>;
+  /** Blades left unwritten before whose heard columns the batch wrote (they were due). */
+  flushed: readonly Unwritten[];
+  /** The latest receive time of the batch (ms): when its rows count as written. */
+  atMs: number;
+  /** Sites and frames (`site/frame`) whose rows the batch wrote. */
+  sites: readonly string[];
+  frames: readonly string[];
+}
+
 /** Beyond this many blades the cache starts again, so a churning fleet cannot grow it forever. */
 const MAX_BLADES = 100_000;
 
@@ -94,11 +109,19 @@ export class BladeCache {
   /**
    * Whether `after` may be committed without writing its row: it differs from `before` (as the
    * batch found it) only in what was heard, its row was written less than `intervalMs` before
-   * `atMs`, and it names a stored snapshot already (a row that names none is written, so a repair
-   * after a crash always has a head to start from).
+   * `atMs`, it names a stored snapshot already (a row that names none is written, so a repair
+   * after a crash always has a head to start from), and it falls silent only more than four
+   * intervals from now (a row at most twice the interval behind can then never look silent).
    */
-  mayDefer(before: LiveBlade, after: LiveBlade, atMs: number, intervalMs: number): boolean {
+  mayDefer(
+    before: LiveBlade,
+    after: LiveBlade,
+    atMs: number,
+    intervalMs: number,
+    silentAfterIntervals: number,
+  ): boolean {
     if (intervalMs <= 0) return false;
+    if (after.heartbeat_s * 1000 * silentAfterIntervals <= 4 * intervalMs) return false;
     const at = this.writtenAt.get(after.blade_id);
     if (at === undefined || atMs - at >= intervalMs) return false;
     if (this.storedHead(before) === null && after.last_health_id !== null) return false;
@@ -127,55 +150,50 @@ export class BladeCache {
     return [...this.unwritten.values()];
   }
 
+  /** Whether any blade is left unwritten. */
+  hasPending(): boolean {
+    return this.unwritten.size > 0;
+  }
+
   /**
-   * The lowest snapshot id whose blade's row may not name it yet, once a batch that writes
-   * `written` and leaves `deferred` unwritten commits; null when every row names its latest.
+   * The lowest snapshot id whose blade's row may not name it yet once `batch` commits (what it
+   * left unwritten, and what earlier batches did that it neither touched nor wrote); null when
+   * every row will name its latest.
    */
-  unwrittenFrom(
-    written: ReadonlySet<string>,
-    deferred: ReadonlyMap<string, Unwritten>,
-  ): number | null {
+  unwrittenFrom(batch: BatchWrites): number | null {
     let from: number | null = null;
     const consider = ({ blade, storedHead }: Unwritten) => {
       if (blade.last_health_id === storedHead || storedHead === null) return;
       if (from === null || storedHead + 1 < from) from = storedHead + 1;
     };
-    for (const [id, entry] of this.unwritten) {
-      if (!written.has(id) && !deferred.has(id)) consider(entry);
-    }
-    for (const entry of deferred.values()) consider(entry);
+    const settled = new Set(batch.blades.map((b) => b.blade_id));
+    for (const { blade } of batch.flushed) settled.add(blade.blade_id);
+    for (const [id, entry] of this.unwritten) if (!settled.has(id)) consider(entry);
+    for (const entry of batch.deferred.values()) consider(entry);
     return from;
   }
 
   /**
-   * After a commit: `blades` as the batch left them; of those, `deferred` were left unwritten,
-   * the rest written at `atMs`. `flushed` are unwritten blades whose heard columns the batch wrote.
+   * After a commit: the batch's blades as it left them. With `writes`, what it wrote and left
+   * unwritten (of its blades, the ones not deferred were written at `atMs`).
    */
   committed(
     epoch: number,
     blades: Iterable<LiveBlade>,
-    written?: {
-      atMs: number;
-      deferred: ReadonlyMap<string, Unwritten>;
-      flushed?: readonly Unwritten[];
-      sites?: readonly string[];
-      frames?: readonly string[];
-    },
+    writes?: Omit<BatchWrites, 'blades'>,
   ): void {
-    if (written && epoch === this.generation) {
-      this.placesWritten(written.sites ?? [], written.frames ?? [], written.atMs);
-    }
-    if (written) {
+    if (writes) {
+      if (epoch === this.generation) this.placesWritten(writes.sites, writes.frames, writes.atMs);
       for (const blade of blades) {
-        const unwritten = written.deferred.get(blade.blade_id);
+        const unwritten = writes.deferred.get(blade.blade_id);
         if (unwritten) {
           this.unwritten.set(blade.blade_id, unwritten);
         } else {
           this.unwritten.delete(blade.blade_id);
-          this.writtenAt.set(blade.blade_id, written.atMs);
+          this.writtenAt.set(blade.blade_id, writes.atMs);
         }
       }
-      this.flushed(written.flushed ?? []);
+      this.flushed(writes.flushed);
     }
     if (epoch !== this.generation) return;
     for (const blade of blades) this.blades.set(blade.blade_id, blade);
@@ -193,8 +211,7 @@ export class BladeCache {
     return at !== undefined && atMs - at < intervalMs;
   }
 
-  /** Sites and frames a committed batch wrote, at `atMs`. */
-  placesWritten(sites: Iterable<string>, frames: Iterable<string>, atMs: number): void {
+  private placesWritten(sites: Iterable<string>, frames: Iterable<string>, atMs: number): void {
     for (const site of sites) this.sites.add(site);
     for (const frame of frames) this.framesWrittenAt.set(frame, atMs);
   }

@@ -14,7 +14,6 @@ import {
   type FleetApplyResult,
   type FleetApplySettings,
 } from '../fleet/apply-messages.js';
-import type { LiveBlade } from '../fleet/blade-cache.js';
 import { writeUnwrittenFrom } from '../fleet/unwritten-heads.js';
 import { storeHealthSnapshots } from '../fleet/health-snapshots.js';
 import type { Database } from '../store/schema.js';
@@ -110,8 +109,8 @@ export class IngestProcessor {
   writeUnwritten(): Promise<void> {
     return this.inTurn(async () => {
       const cache = this.options.fleet.cache;
-      const entries = cache?.pending() ?? [];
-      if (!cache || entries.length === 0) return;
+      if (!cache?.hasPending()) return;
+      const entries = cache.pending();
       const now = this.options.clock?.now() ?? new Date();
       try {
         await this.options.db.transaction().execute(async (trx) => {
@@ -174,7 +173,6 @@ export class IngestProcessor {
     const threadFlush = this.options.threadFlush;
     const cache = this.options.fleet.cache;
     const epoch = cache?.epoch() ?? 0;
-    let written: LiveBlade[] = [];
     let applied: FleetApplyResult | undefined;
     let mark = this.mark;
     const { result, announced } = await transactionAnnounced(
@@ -206,13 +204,9 @@ export class IngestProcessor {
           snapshots.get(messageKey(m)),
         );
         applied = fleet;
-        written = fleet.blades;
         if (cache && (fleet.deferred.size > 0 || fleet.flushed.length > 0 || mark !== null)) {
           // Where a repair would start should the collector stop before these rows are written.
-          const writtenIds = new Set(fleet.blades.map((b) => b.blade_id));
-          for (const { blade } of fleet.flushed) writtenIds.add(blade.blade_id);
-          for (const id of fleet.deferred.keys()) writtenIds.delete(id);
-          const from = cache.unwrittenFrom(writtenIds, fleet.deferred);
+          const from = cache.unwrittenFrom(fleet);
           if (from !== mark) {
             await writeUnwrittenFrom(trx, from, new Date(fleet.atMs || Date.now()));
             mark = from;
@@ -246,20 +240,8 @@ export class IngestProcessor {
     });
     this.mark = mark;
     const fleet = applied as FleetApplyResult | undefined;
-    cache?.committed(
-      epoch,
-      written,
-      fleet
-        ? {
-            atMs: fleet.atMs,
-            deferred: fleet.deferred,
-            flushed: fleet.flushed,
-            sites: fleet.sites,
-            frames: fleet.frames,
-          }
-        : undefined,
-    );
-    if (cache && cache.pending().length > 0) this.heardWrite?.ask();
+    cache?.committed(epoch, fleet?.blades ?? [], fleet);
+    if (cache?.hasPending()) this.heardWrite?.ask();
     const flushed = ticket as FlushTicket | null;
     return { ...result, durable: announced, ...(flushed ? { ackAfterFlush: flushed.seq } : {}) };
   }
