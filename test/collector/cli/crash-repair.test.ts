@@ -88,13 +88,19 @@ describe('a collector killed while rows wait to be written', () => {
 
     agent = await FakeAgent.connect(broker, { site, frame: 'f1', blade: 'b1' });
     await agent.send('birth', agent.blade.birth());
-    for (let i = 0; i < 20; i++) await agent.send('health', agent.blade.health(60));
+    await agent.send('health', agent.blade.health(60));
     // Read-only in effect: this test only reads, while the collector writes.
     store = await openStore({
       sqliteFile: join(dir, 'data', 'bladeframe.sqlite'),
       sqliteCheckpoint: 'inline',
     });
     const db = store.db;
+    // A blade's first snapshot is written with its row: the rest wait only once it is stored
+    // (sent together, all twenty could land in one batch with the first).
+    await until(async () => ((await headAndSnapshots(db, 'b1')).head !== null ? true : undefined), {
+      what: 'the first snapshot on the row',
+    });
+    for (let i = 1; i < 20; i++) await agent.send('health', agent.blade.health(60));
     const before = await until(
       async () => {
         const now = await headAndSnapshots(db, 'b1');
