@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../shared/clock.js';
 import type { Contract } from '../../shared/config/contract.js';
-import type { NotifyConfig } from '../../shared/config/notify-config.js';
+import { NOTIFY_EVENT_TYPES, type NotifyConfig } from '../../shared/config/notify-config.js';
 import { silentLogger, type Logger } from '../../shared/logger.js';
 import type { AnyTicketEvent } from '../domain/ticket-events.js';
 import { BusinessCalendar } from '../sla/calendar.js';
@@ -67,12 +67,13 @@ export class Notifier {
     this.logger = (deps.logger ?? silentLogger).child({ module: 'notify' });
     const { config } = deps;
     const emailEnabled = config.smtp !== undefined;
+    this.router = new NotifyRouter(config, () => this.contract(), emailEnabled);
     this.feed = new TicketEventFeed({
       db: deps.db,
       gapGraceMs: config.delivery.gapGrace,
       batchSize: FEED_BATCH,
+      types: NOTIFY_EVENT_TYPES.filter((type) => this.router.wants(type)),
     });
-    this.router = new NotifyRouter(config, () => this.contract(), emailEnabled);
     this.emailSender =
       config.smtp && !deps.senders?.email
         ? new EmailSender(config.smtp, config.delivery.timeout)

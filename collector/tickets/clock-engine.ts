@@ -42,6 +42,11 @@ const NEUTRAL = new Set<TicketEventType>([
   'escalated',
 ]);
 
+/** A storm's child opened under its parent: it has no clocks of its own (see `openTicket`). */
+function openedUnderParent(event: AnyTicketEvent): boolean {
+  return event.type === 'opened' && event.data.parentId !== null;
+}
+
 /**
  * Runs the contract's clocks: records each warning, breach and escalation when it falls due,
  * once. Every ticket row carries `clock_due_at`, the next moment it needs looking at (set to
@@ -270,7 +275,9 @@ export class ClockEngine {
    * every few ms, each with new tickets); a change never puts the look off.
    */
   private noticed(event: AnyTicketEvent): void {
-    if (this.started && !NEUTRAL.has(event.type)) this.gathering.ask();
+    if (this.started && !NEUTRAL.has(event.type) && !openedUnderParent(event)) {
+      this.gathering.ask();
+    }
   }
 
   private context(): ClockContext {

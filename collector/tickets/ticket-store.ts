@@ -93,7 +93,7 @@ const TICKET_COLUMNS = [
 const INSERT_TICKET = statement(
   `insert into "tickets" (${TICKET_COLUMNS.map((c) => `"${c}"`).join(', ')}) ` +
     `values (${TICKET_COLUMNS.map(() => '?').join(', ')}) ` +
-    'on conflict ("active_fingerprint") do nothing returning *',
+    'on conflict ("active_fingerprint") do nothing returning "id"',
 );
 const EVENT_COLUMNS = '"ticket_id", "seq", "at", "type", "actor", "data", "dedupe_key"';
 /** For events without a dedupe key (opened, occurrences): nothing can conflict. */
@@ -190,17 +190,20 @@ export async function openTicket(
     breached: 0,
     last_seq: 1,
     updated_at: at,
-    clock_due_at: at,
+    // The clock engine looks at a new ticket at once, but a storm's child opened under its
+    // parent has no clocks of its own (the parent's serve it): nothing to look at.
+    clock_due_at: opened.parentId === null ? at : null,
     ...projectionOf(view),
   };
-  const [row] = await run<TicketRow>(
-    db,
-    INSERT_TICKET,
-    TICKET_COLUMNS.map((c) => values[c] ?? null),
-  );
-  if (!row) return null;
+  const parameters = TICKET_COLUMNS.map((c) => values[c] ?? null);
+  // Only the id comes back: the rest of the row is what was written (building a 30-column
+  // row object for every new ticket cost more than the insert's own index work).
+  const [inserted] = await run<{ id: number | string }>(db, INSERT_TICKET, parameters);
+  if (!inserted) return null;
+  const row = Object.fromEntries(TICKET_COLUMNS.map((c, i) => [c, parameters[i]]));
+  row.id = inserted.id;
   await run(db, INSERT_EVENT, [
-    Number(row.id),
+    Number(inserted.id),
     1,
     at,
     'opened',
@@ -208,7 +211,7 @@ export async function openTicket(
     JSON.stringify(opened),
     null,
   ]);
-  return { row, event: { ...draft, ticketId: ticketIdOf(row) } };
+  return { row: row as TicketRow, event: { ...draft, ticketId: ticketIdOf(inserted) } };
 }
 
 /** The ticket holding a fingerprint, locked for update on PostgreSQL. */

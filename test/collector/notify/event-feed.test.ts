@@ -63,6 +63,30 @@ describe.each(storeTargets)('ticket event feed on $name', (target) => {
     expect(await pump(restarted)).toEqual([firstId + 1]);
   });
 
+  it('hands over only the types asked for, and moves past the rest', async () => {
+    const feed = new TicketEventFeed({ db: store.db, gapGraceMs: 60_000, types: ['opened'] });
+    await insertEvent(firstId + 1); // a note: not asked for
+    const handed: { id: string; type: string; data: unknown }[] = [];
+    const read = await feed.pump(h.clock.now().getTime(), async ({ events }) => {
+      handed.push(...events.map((e) => ({ id: e.id, type: e.event.type, data: e.event.data })));
+    });
+    expect(read).toBe(2);
+    expect(handed).toEqual([
+      {
+        id: String(firstId),
+        type: 'opened',
+        data: expect.objectContaining({ signal: expect.any(String) }),
+      },
+    ]);
+    expect(await position()).toBe(firstId + 1);
+    expect(feed.openGaps()).toEqual([]);
+    // Asking for nothing still moves the cursor.
+    await insertEvent(firstId + 2);
+    const none = new TicketEventFeed({ db: store.db, gapGraceMs: 60_000, types: [] });
+    expect(await pump(none)).toEqual([]);
+    expect(await position()).toBe(firstId + 2);
+  });
+
   it('holds the cursor below a hole until it fills (a transaction that commits late)', async () => {
     const feed = new TicketEventFeed({ db: store.db, gapGraceMs: 60_000 });
     await pump(feed);
