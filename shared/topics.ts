@@ -3,6 +3,7 @@
  * `bladeframe/v1/<site>/<frame>/<blade>/<kind>`.
  */
 export const TOPIC_ROOT = 'bladeframe/v1';
+const ROOT_PARTS = TOPIC_ROOT.split('/') as [string, string];
 
 export const MESSAGE_KINDS = ['birth', 'state', 'health', 'event'] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
@@ -35,18 +36,20 @@ export function buildTopic(address: TopicAddress, kind: MessageKind): string {
 
 /** Parses a topic; returns a reason string instead of throwing so ingest can dead-letter it. */
 export function parseTopic(topic: string): ParsedTopic | { error: string } {
+  // Runs for every message on both ingest threads: no allocation beyond the split.
   const parts = topic.split('/');
-  if (parts.length !== 6 || `${parts[0]}/${parts[1]}` !== TOPIC_ROOT) {
+  if (parts.length !== 6 || parts[0] !== ROOT_PARTS[0] || parts[1] !== ROOT_PARTS[1]) {
     return { error: `topic "${topic}" is not ${TOPIC_ROOT}/<site>/<frame>/<blade>/<kind>` };
   }
   const [, , site, frame, blade, kind] = parts as [string, string, string, string, string, string];
-  for (const [name, value] of [
-    ['site', site],
-    ['frame', frame],
-    ['blade', blade],
-  ] as const) {
-    if (!isValidSegment(value)) return { error: `topic ${name} "${value}" is not a valid name` };
-  }
+  const bad = !isValidSegment(site)
+    ? (['site', site] as const)
+    : !isValidSegment(frame)
+      ? (['frame', frame] as const)
+      : !isValidSegment(blade)
+        ? (['blade', blade] as const)
+        : null;
+  if (bad) return { error: `topic ${bad[0]} "${bad[1]}" is not a valid name` };
   if (!(MESSAGE_KINDS as readonly string[]).includes(kind)) {
     return { error: `topic kind "${kind}" is not one of ${MESSAGE_KINDS.join(', ')}` };
   }
