@@ -14,6 +14,7 @@ import {
   type Unwritten,
 } from './blade-cache.js';
 import type { BladeTable } from './tables.js';
+import { isoAt, isoOf } from '../../shared/iso-time.js';
 
 export interface FleetApplySettings {
   silentAfterIntervals: number;
@@ -85,7 +86,7 @@ const BLADE_UPSERT =
     .map((c) => `"${c}" = excluded."${c}"`)
     .join(', ');
 
-const addMs = (at: Date, ms: number) => new Date(at.getTime() + ms).toISOString();
+const addMs = (at: Date, ms: number) => isoAt(at.getTime() + ms);
 
 /**
  * The batch's blades as the store holds them, read once for the whole batch (from the cache where
@@ -166,7 +167,7 @@ export async function applyFleetMessages(
 
   for (const m of messages) {
     atMs = Math.max(atMs, m.receivedAt.getTime());
-    const at = m.receivedAt.toISOString();
+    const at = isoOf(m.receivedAt);
     const { site, frame, blade: bladeId } = m.address;
     frames.set(`${site}/${frame}`, { site, frame, at });
     const mine = touched.get(bladeId);

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { ValidMessage } from '../ingest/decode.js';
 import { bulkInsert } from '../store/bulk-insert.js';
 import type { Database } from '../store/schema.js';
+import { isoOf } from '../../shared/iso-time.js';
 
 type HealthMessage = Extract<ValidMessage, { kind: 'health' }>;
 
@@ -58,7 +59,7 @@ export async function storeHealthSnapshots(
           m.message.bootId,
           m.message.seq,
           m.message.observedAt,
-          m.receivedAt.toISOString(),
+          isoOf(m.receivedAt),
           minuteOf(m.receivedAt),
           m.text ?? JSON.stringify(m.message),
           latest.get(blade) ?? latestOf(blade),

@@ -28,6 +28,7 @@ import {
 } from './decode.js';
 import type { ObservationInput, ObservationRecorder } from './observation-recorder.js';
 import type { FlushTicket, ThreadFlush } from './thread-flush.js';
+import { isoOf } from '../../shared/iso-time.js';
 
 /** One message as it came off the broker. */
 export interface Delivery {
@@ -267,7 +268,7 @@ async function claimIdentities(
         m.address.site,
         m.address.frame,
         m.message.observedAt,
-        m.receivedAt.toISOString(),
+        isoOf(m.receivedAt),
       ]),
       suffix:
         'on conflict ("observed_at", "blade_id", "boot_id", "seq") do nothing ' +
@@ -297,6 +298,6 @@ function eventObservation(
     bladeId: address.blade,
     environment,
     observedAt: message.observedAt,
-    receivedAt: receivedAt.toISOString(),
+    receivedAt: isoOf(receivedAt),
   };
 }

@@ -14,6 +14,7 @@ import { clocksOf, type RuleContext } from './clock-rules.js';
 import { escalationsOf, type EscalationStatus } from './escalation.js';
 import { clockKey, ticketFacts, type TicketFacts } from './ticket-facts.js';
 import { Timekeeper } from './timekeeper.js';
+import { isoAt } from '../../shared/iso-time.js';
 
 export type { EscalationStatus } from './escalation.js';
 
@@ -248,10 +249,10 @@ export function detectionTime(observedAt: string, receivedAt: string, contract: 
   if (Number.isNaN(received)) {
     if (Number.isNaN(observed))
       throw new Error(`no valid time in "${observedAt}" or "${receivedAt}"`);
-    return new Date(observed).toISOString();
+    return isoAt(observed);
   }
-  if (Number.isNaN(observed)) return new Date(received).toISOString();
+  if (Number.isNaN(observed)) return isoAt(received);
   const behind = received - observed;
-  if (behind < 0 || behind > contract.detection.maxSkew) return new Date(received).toISOString();
-  return new Date(observed).toISOString();
+  if (behind < 0 || behind > contract.detection.maxSkew) return isoAt(received);
+  return isoAt(observed);
 }

@@ -29,6 +29,7 @@ import {
 } from '../sla/clocks.js';
 import type { Database } from '../store/schema.js';
 import { afterCommit } from '../store/after-commit.js';
+import { isoAt, isoOf } from '../../shared/iso-time.js';
 import { faultFingerprint } from './fingerprint.js';
 import { listTickets, type TicketFilter, type TicketSummary } from './ticket-queries.js';
 import { ticketSettings, type TicketSettings, type TicketSettingsInput } from './settings.js';
@@ -624,7 +625,7 @@ export class TicketService {
   }
 
   private now(): string {
-    return this.clock.now().toISOString();
+    return isoOf(this.clock.now());
   }
 
   /** Hands appended events to the listeners (the clock engine publishes its own through here). */
@@ -643,7 +644,7 @@ export class TicketService {
 
 function isoOr(value: string, fallback: string): string {
   const ms = Date.parse(value);
-  return Number.isNaN(ms) ? fallback : new Date(ms).toISOString();
+  return Number.isNaN(ms) ? fallback : isoAt(ms);
 }
 
 function requireText(value: unknown, field: string): string {
