@@ -200,8 +200,7 @@ export async function openTicket(
   // row object for every new ticket cost more than the insert's own index work).
   const [inserted] = await run<{ id: number | string }>(db, INSERT_TICKET, parameters);
   if (!inserted) return null;
-  const row = Object.fromEntries(TICKET_COLUMNS.map((c, i) => [c, parameters[i]]));
-  row.id = inserted.id;
+  const row = { id: inserted.id, ...values } as TicketRow;
   await run(db, INSERT_EVENT, [
     Number(inserted.id),
     1,
@@ -211,7 +210,7 @@ export async function openTicket(
     JSON.stringify(opened),
     null,
   ]);
-  return { row: row as TicketRow, event: { ...draft, ticketId: ticketIdOf(inserted) } };
+  return { row, event: { ...draft, ticketId: ticketIdOf(inserted) } };
 }
 
 /** The ticket holding a fingerprint, locked for update on PostgreSQL. */
