@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Clock } from '../../shared/clock.js';
 import type { Contract } from '../../shared/config/contract.js';
 import { BladeframeError } from '../../shared/errors.js';
@@ -116,7 +116,8 @@ export class SparesService {
         'ticket_events.data',
         'tickets.site_id',
       ])
-      .where('ticket_events.type', '=', 'replacement-dispatched')
+      // A literal, so the store can use the partial index of replacements (migration 0160).
+      .where('ticket_events.type', '=', sql.lit('replacement-dispatched'))
       .$if(until !== undefined, (q) => q.where('ticket_events.at', '<=', until!.toISOString()))
       .orderBy('ticket_events.at')
       .orderBy('ticket_events.id')

@@ -102,7 +102,7 @@ const INSERT_EVENT = statement(
 );
 const INSERT_EVENT_ONCE = statement(
   `insert into "ticket_events" (${EVENT_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?) ` +
-    'on conflict ("dedupe_key") do nothing returning "id"',
+    'on conflict ("dedupe_key") where "dedupe_key" is not null do nothing returning "id"',
 );
 const SELECT_ACTIVE = statement(
   'select * from "tickets" where "active_fingerprint" = ?',
