@@ -17,7 +17,7 @@ import { messageIdentityByTimeMigration } from './0120_message_identity_by_time.
 import { snapshotChainMigration } from './0130_snapshot_chain.js';
 import { bladeDeadlineUnindexedMigration } from './0140_blade_deadline_unindexed.js';
 import { fleetMarksMigration } from './0150_fleet_marks.js';
-import { eventIndexesPartialMigration } from './0160_event_indexes_partial.js';
+import { partialIndexesMigration } from './0160_partial_indexes.js';
 
 /**
  * Every migration, in order. Names sort by their number prefix; each area adds its own file and
@@ -42,5 +42,5 @@ export const migrations: Record<string, Migration> = {
   '0130_snapshot_chain': snapshotChainMigration,
   '0140_blade_deadline_unindexed': bladeDeadlineUnindexedMigration,
   '0150_fleet_marks': fleetMarksMigration,
-  '0160_event_indexes_partial': eventIndexesPartialMigration,
+  '0160_partial_indexes': partialIndexesMigration,
 };

@@ -52,7 +52,7 @@ describe.each(storeTargets)('identity and snapshot migrations on $name', (target
       '0130_snapshot_chain',
       '0140_blade_deadline_unindexed',
       '0150_fleet_marks',
-      '0160_event_indexes_partial',
+      '0160_partial_indexes',
     ]);
     // The identities survive the rebuild, and a replay of one still conflicts.
     const replay = await sql`
@@ -132,7 +132,7 @@ describe.each(storeTargets)('identity and snapshot migrations on $name', (target
       '0130_snapshot_chain',
       '0140_blade_deadline_unindexed',
       '0150_fleet_marks',
-      '0160_event_indexes_partial',
+      '0160_partial_indexes',
     ]);
     const chain = await sql<{ seq: number | string; prev: number | string | null }>`
       select h.seq, p.seq as prev from health_snapshots h

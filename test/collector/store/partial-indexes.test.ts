@@ -4,7 +4,7 @@ import type { Store } from '../../../collector/store/open-store.js';
 import { storeTargets } from '../../support/stores.js';
 import { observation, ticketHarness, type TicketHarness } from '../../support/tickets.js';
 
-describe.each(storeTargets)('ticket event indexes on $name', (target) => {
+describe.each(storeTargets)('partial indexes on $name', (target) => {
   let h: TicketHarness;
   let store: Store;
   let ticketId: number;
@@ -34,4 +34,16 @@ describe.each(storeTargets)('ticket event indexes on $name', (target) => {
       order by at`.execute(store.db);
     expect(plan.rows.map((r) => r.detail).join(' ')).toContain('ticket_events_replacements');
   });
+
+  it.runIf(target.name === 'sqlite')(
+    "finds a frame's open faults without a parent through the storm index",
+    async () => {
+      const plan = await sql<{ detail: string }>`explain query plan
+        select id from tickets where site_id = 's' and frame_id = 'f' and parent_id is null
+        and active_fingerprint is not null and detected_at >= '2020' order by detected_at`.execute(
+        store.db,
+      );
+      expect(plan.rows.map((r) => r.detail).join(' ')).toContain('tickets_open_frame');
+    },
+  );
 });
