@@ -1,8 +1,7 @@
-import { CompiledQuery, type Kysely } from 'kysely';
 import { isPostgres } from './dialect.js';
+import { runRaw, type QueryRunner } from './raw-query.js';
 
-/** Any Kysely instance or transaction, whatever its tables. */
-export type QueryRunner = Pick<Kysely<unknown>, 'executeQuery' | 'getExecutor'>;
+export type { QueryRunner };
 
 export interface BulkInsert {
   table: string;
@@ -37,8 +36,7 @@ export async function bulkInsert<R = unknown>(db: QueryRunner, insert: BulkInser
     }
     start += size;
     const text = statementText(insert, size, postgres);
-    const result = await db.executeQuery<R>(CompiledQuery.raw(text, parameters));
-    for (const row of result.rows) out.push(row);
+    for (const row of await runRaw<R>(db, text, parameters)) out.push(row);
   }
   return out;
 }

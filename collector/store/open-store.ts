@@ -17,6 +17,7 @@ import {
 import { BACKSTOP_CHECKPOINT_PAGES, Checkpointer } from './checkpointer.js';
 import { migrations } from './migrations/index.js';
 import type { Database } from './schema.js';
+import { registerSqliteConnection } from './raw-query.js';
 import { withoutPassword } from '../../shared/redact-url.js';
 
 export interface Store {
@@ -93,7 +94,9 @@ function openSqlite(options: StoreOptions): Store {
   database.pragma('foreign_keys = ON');
   const cached = (d: SQLite.Database) =>
     options.sqliteStatementCache === false ? d : withStatementCache(d);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cached(database) }) });
+  const connection = cached(database);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
+  registerSqliteConnection(db, connection);
   const flusher = sync === 'background' && file !== ':memory:' ? walFlusher(`${file}-wal`) : null;
   if (flusher) registerFlush(db, flusher);
   let checkpointer: Checkpointer | undefined;

@@ -1,6 +1,5 @@
-import { CompiledQuery } from 'kysely';
-import type { QueryRunner } from './bulk-insert.js';
 import { isPostgres } from './dialect.js';
+import { runRaw, type QueryRunner } from './raw-query.js';
 
 /** Most keys in one statement. */
 const MAX_KEYS = 512;
@@ -23,10 +22,9 @@ export async function selectIn<R>(
     while (size < keys.length) size <<= 1;
     const last = keys[keys.length - 1];
     while (keys.length < size) keys.push(last);
-    const result = await db.executeQuery<R>(
-      CompiledQuery.raw(statementText(select, size, postgres), keys),
-    );
-    for (const row of result.rows) out.push(row);
+    for (const row of await runRaw<R>(db, statementText(select, size, postgres), keys)) {
+      out.push(row);
+    }
   }
   return out;
 }

@@ -1,6 +1,5 @@
-import { CompiledQuery } from 'kysely';
-import type { QueryRunner } from '../store/bulk-insert.js';
 import { isPostgres } from '../store/dialect.js';
+import { runRaw, type QueryRunner } from '../store/raw-query.js';
 
 /**
  * A hot statement of the ticket store, written once as SQL text. Building and compiling a Kysely
@@ -28,7 +27,5 @@ export async function run<R>(
   s: Statement,
   parameters: readonly unknown[],
 ): Promise<R[]> {
-  const text = isPostgres(db) ? s.postgres : s.sqlite;
-  const result = await db.executeQuery<R>(CompiledQuery.raw(text, parameters as unknown[]));
-  return result.rows;
+  return runRaw<R>(db, isPostgres(db) ? s.postgres : s.sqlite, parameters);
 }
