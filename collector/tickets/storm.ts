@@ -47,15 +47,23 @@ export function stormEligible(opened: OpenedData): boolean {
   );
 }
 
+/** What storm detection reads of a frame's tickets. */
+export type FrameTicket = Pick<
+  TicketRow,
+  'id' | 'signal' | 'blade_id' | 'severity' | 'detected_at' | 'environment'
+>;
+
 const LOCK_FRAME = statement('select pg_advisory_xact_lock(hashtext(?))');
 
 /**
  * Two index seeks in one statement: the frame's storm parent by its fingerprint, and its recent
  * open faults without a parent (tickets_open_frame), never the frame's whole history.
  */
+const FRAME_COLUMNS = '"id", "signal", "blade_id", "severity", "detected_at", "environment"';
 const FRAME_SITUATION = statement(
-  'select * from "tickets" where "active_fingerprint" = ? union all ' +
-    'select * from "tickets" where "site_id" = ? and "frame_id" = ? and "parent_id" is null ' +
+  `select ${FRAME_COLUMNS} from "tickets" where "active_fingerprint" = ? union all ` +
+    `select ${FRAME_COLUMNS} from "tickets" where "site_id" = ? and "frame_id" = ? ` +
+    'and "parent_id" is null ' +
     'and "active_fingerprint" is not null and "detected_at" >= ? and "blade_id" is not null ' +
     'and "test" = ? and "source" in (?, ?) and "signal" not like ? order by "detected_at"',
 );
@@ -76,9 +84,9 @@ export async function lockFrame(tx: Db, siteId: string, frameId: string): Promis
 export async function frameSituation(
   ctx: StormContext,
   opened: OpenedData,
-): Promise<{ parent: TicketRow | undefined; siblings: TicketRow[] }> {
+): Promise<{ parent: FrameTicket | undefined; siblings: FrameTicket[] }> {
   const since = new Date(Date.parse(opened.detectedAt) - ctx.settings.window).toISOString();
-  const rows = await run<TicketRow>(ctx.tx, FRAME_SITUATION, [
+  const rows = await run<FrameTicket>(ctx.tx, FRAME_SITUATION, [
     stormFingerprint(opened.siteId, opened.frameId!),
     opened.siteId,
     opened.frameId!,
@@ -159,7 +167,7 @@ export async function attachToParent(
 export async function detectStorm(
   ctx: StormContext,
   child: { row: TicketRow; opened: OpenedData },
-  earlier: TicketRow[],
+  earlier: FrameTicket[],
 ): Promise<AnyTicketEvent[]> {
   const { opened } = child;
   const siblings = [...earlier, child.row];
@@ -182,7 +190,7 @@ export async function detectStorm(
 async function openParent(
   ctx: StormContext,
   trigger: OpenedData,
-  siblings: TicketRow[],
+  siblings: FrameTicket[],
   bladeCount: number,
 ): Promise<{ id: string; events: AnyTicketEvent[] }> {
   const frameId = trigger.frameId!;

@@ -39,6 +39,7 @@ import {
   frameSituation,
   lockFrame,
   stormEligible,
+  type FrameTicket,
   type StormContext,
 } from './storm.js';
 import {
@@ -54,7 +55,6 @@ import {
   SYSTEM_ACTOR,
   type Db,
   type NewEvent,
-  type TicketRow,
 } from './ticket-store.js';
 import { authorize, checkTransition, type Action, type UserActor } from './transitions.js';
 
@@ -196,7 +196,7 @@ export class TicketService {
 
       const opened = this.openedData(input, { observedAt, receivedAt, test });
       const storm = stormEligible(opened) ? this.stormContext(tx, now) : null;
-      let siblings: TicketRow[] = [];
+      let siblings: FrameTicket[] = [];
       if (storm) {
         await lockFrame(tx, opened.siteId, opened.frameId!);
         const frame = await frameSituation(storm, opened);
