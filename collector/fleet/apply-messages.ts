@@ -141,8 +141,8 @@ export async function applyFleetMessages(
   settings: FleetApplySettings,
   /** The batch's blades before it, from `loadBlades`; left as they were. */
   existing: ReadonlyMap<string, LiveBlade>,
-  /** The id of a health message's stored snapshot (see health-snapshots.ts). */
-  snapshotId?: (message: { bladeId: string; bootId: string; seq: number }) => number | undefined,
+  /** Each health message's stored snapshot id, in the order of `messages` (health-snapshots.ts). */
+  snapshotIds?: readonly (number | undefined)[],
 ): Promise<FleetApplyResult> {
   const environments: Environment[] = [];
   if (messages.length === 0) {
@@ -165,7 +165,8 @@ export async function applyFleetMessages(
   let livenessChanged = false;
   let atMs = 0;
 
-  for (const m of messages) {
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i]!;
     atMs = Math.max(atMs, m.receivedAt.getTime());
     const at = isoOf(m.receivedAt);
     const { site, frame, blade: bladeId } = m.address;
@@ -235,7 +236,7 @@ export async function applyFleetMessages(
         blade.heartbeat_s = m.message.intervalS;
         // The snapshot itself was stored as the message's identity (see health-snapshots.ts).
         blade.last_health_at = at;
-        blade.last_health_id = snapshotId?.(m.message) ?? blade.last_health_id;
+        blade.last_health_id = snapshotIds?.[i] ?? blade.last_health_id;
         if (cameOnline(blade, at, m.receivedAt, settings)) livenessChanged = true;
         blade.silent_deadline = silentDeadline(blade, m.receivedAt, settings);
         break;

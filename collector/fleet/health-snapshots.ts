@@ -20,12 +20,12 @@ const COLUMNS = [
   'prev_id',
 ] as const;
 const SUFFIX =
-  'on conflict ("observed_at", "blade_id", "boot_id", "seq") do nothing ' +
-  'returning "id", "blade_id", "boot_id", "seq"';
+  'on conflict ("observed_at", "blade_id", "boot_id", "seq") do nothing returning "id", "blade_id"';
 
 /**
- * Stores a batch's health snapshots, each under its message's identity; returns the ids of those
- * not stored before, by identity (`messageKey`). The snapshot is the identity row of a health
+ * Stores a batch's health snapshots, each under its message's identity; returns each message's
+ * snapshot id, in the order of `messages`, undefined for those stored before. The snapshot is
+ * the identity row of a health
  * message: a redelivered or replayed one (the same payload, its observation time included)
  * conflicts on the unique key, which leads with that time so a batch's rows land together.
  *
@@ -36,23 +36,18 @@ const SUFFIX =
 export async function storeHealthSnapshots(
   trx: Kysely<Database>,
   messages: readonly HealthMessage[],
-  key: (m: { bladeId: string; bootId: string; seq: number }) => string,
   latestOf: (bladeId: string) => number | null,
-): Promise<Map<string, number>> {
-  const ids = new Map<string, number>();
+): Promise<(number | undefined)[]> {
+  const ids = new Array<number | undefined>(messages.length);
   /** Each blade's snapshot stored last by this batch (before it: `latestOf`). */
   const latest = new Map<string, number>();
-  let [round, later] = firstOfEachBlade(messages);
+  let [round, later] = firstOfEachBlade(messages.map((_, i) => i));
   while (round.length > 0) {
-    const inserted = await bulkInsert<{
-      id: number | string;
-      blade_id: string;
-      boot_id: string;
-      seq: number | string;
-    }>(trx, {
+    const inserted = await bulkInsert<{ id: number | string; blade_id: string }>(trx, {
       table: 'health_snapshots',
       columns: COLUMNS,
-      rows: round.map((m) => {
+      rows: round.map((i) => {
+        const m = messages[i]!;
         const blade = m.message.bladeId;
         return [
           blade,
@@ -67,27 +62,32 @@ export async function storeHealthSnapshots(
       }),
       suffix: SUFFIX,
     });
-    for (const r of inserted) {
-      const id = Number(r.id);
-      ids.set(key({ bladeId: r.blade_id, bootId: r.boot_id, seq: Number(r.seq) }), id);
-      latest.set(r.blade_id, id);
+    // A round holds one message of each blade, so a returned row is its blade's message.
+    const stored = new Map<string, number>();
+    for (const r of inserted) stored.set(r.blade_id, Number(r.id));
+    for (const i of round) {
+      const id = stored.get(messages[i]!.message.bladeId);
+      if (id === undefined) continue;
+      ids[i] = id;
+      latest.set(messages[i]!.message.bladeId, id);
     }
     [round, later] = firstOfEachBlade(later);
   }
   return ids;
-}
 
-/** The first message of each blade, in arrival order, and the rest (their order kept). */
-function firstOfEachBlade(messages: readonly HealthMessage[]): [HealthMessage[], HealthMessage[]] {
-  const first: HealthMessage[] = [];
-  const rest: HealthMessage[] = [];
-  const seen = new Set<string>();
-  for (const m of messages) {
-    if (seen.has(m.message.bladeId)) rest.push(m);
-    else {
-      seen.add(m.message.bladeId);
-      first.push(m);
+  /** The first message of each blade, in arrival order, and the rest (their order kept). */
+  function firstOfEachBlade(indexes: readonly number[]): [number[], number[]] {
+    const first: number[] = [];
+    const rest: number[] = [];
+    const seen = new Set<string>();
+    for (const i of indexes) {
+      const blade = messages[i]!.message.bladeId;
+      if (seen.has(blade)) rest.push(i);
+      else {
+        seen.add(blade);
+        first.push(i);
+      }
     }
+    return [first, rest];
   }
-  return [first, rest];
 }

@@ -69,6 +69,8 @@ export interface IngestProcessorOptions {
   logger?: Logger | undefined;
 }
 
+type HealthMessage = Extract<ValidMessage, { kind: 'health' }>;
+
 const IDENTITY_COLUMNS = [
   'blade_id',
   'boot_id',
@@ -150,6 +152,8 @@ export class IngestProcessor {
   private async processNow(batch: readonly Delivery[]): Promise<BatchOutcome> {
     const dead: DeadLetterInput[] = [];
     const valid: ValidMessage[] = [];
+    /** Each valid message's identity (`messageKey`), made once. */
+    const keys: string[] = [];
     const seenInBatch = new Set<string>();
     let duplicates = 0;
     for (const delivery of batch) {
@@ -168,6 +172,7 @@ export class IngestProcessor {
       }
       seenInBatch.add(key);
       valid.push(decoded.value);
+      keys.push(key);
     }
 
     let ticket: FlushTicket | null = null;
@@ -182,27 +187,41 @@ export class IngestProcessor {
         await insertDeadLetters(trx, dead);
         // Health messages (most of the traffic) are claimed by their snapshot; the rest by an
         // identity row. Either way only messages not seen before go on, in arrival order.
-        const claimed = await claimIdentities(
-          trx,
-          valid.filter((m) => m.kind !== 'health'),
-        );
+        const health: HealthMessage[] = [];
+        const others: ValidMessage[] = [];
+        for (const m of valid) {
+          if (m.kind === 'health') health.push(m);
+          else others.push(m);
+        }
+        const claimed = await claimIdentities(trx, others);
         // Every blade of the batch, before its snapshots: each names the blade's one before it.
         const blades = await loadBlades(trx, valid, this.options.fleet);
-        const snapshots = await storeHealthSnapshots(
+        const snapshotIds = await storeHealthSnapshots(
           trx,
-          valid.filter((m) => m.kind === 'health'),
-          messageKey,
+          health,
           (bladeId) => blades.get(bladeId)?.last_health_id ?? null,
         );
-        for (const key of snapshots.keys()) claimed.add(key);
-        const fresh = valid.filter((m) => claimed.has(messageKey(m.message)));
+        const fresh: ValidMessage[] = [];
+        /** The snapshot id of each fresh message (health ones), in the order of `fresh`. */
+        const freshSnapshots: (number | undefined)[] = [];
+        for (let i = 0, h = 0; i < valid.length; i++) {
+          const m = valid[i]!;
+          const snapshot = m.kind === 'health' ? snapshotIds[h++] : undefined;
+          if (m.kind === 'health' ? snapshot === undefined : !claimed.has(keys[i]!)) continue;
+          fresh.push(m);
+          freshSnapshots.push(snapshot);
+        }
         duplicates += valid.length - fresh.length;
         // better-sqlite3 holds the thread for each statement, and without a turn of the event loop
         // the messages the ingest thread hands over meanwhile would wait until the batch ends:
         // letting them in mid-batch makes the next batch ready when this one commits.
         await nextTurn();
-        const fleet = await applyFleetMessages(trx, fresh, this.options.fleet, blades, (m) =>
-          snapshots.get(messageKey(m)),
+        const fleet = await applyFleetMessages(
+          trx,
+          fresh,
+          this.options.fleet,
+          blades,
+          freshSnapshots,
         );
         applied = fleet;
         if (cache && (fleet.deferred.size > 0 || fleet.flushed.length > 0 || mark !== null)) {
