@@ -106,3 +106,13 @@ export async function rowsAndLogs(h: TicketHarness): Promise<{ row: string; log:
   }
   return out;
 }
+
+/** When the clock engine is next to look at a ticket (`clock_due_at`; null: never). */
+export async function clockDueAt(h: TicketHarness, id: string): Promise<string | null> {
+  const row = await h.store.db
+    .selectFrom('tickets')
+    .select('clock_due_at')
+    .where('id', '=', Number(id))
+    .executeTakeFirstOrThrow();
+  return row.clock_due_at;
+}

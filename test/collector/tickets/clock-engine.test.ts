@@ -4,6 +4,7 @@ import { ClockEngine } from '../../../collector/tickets/clock-engine.js';
 import { TicketService } from '../../../collector/tickets/ticket-service.js';
 import { storeTargets } from '../../support/stores.js';
 import {
+  clockDueAt,
   contract,
   customer,
   engineer,
@@ -63,14 +64,7 @@ describe.each(storeTargets)('clock engine on $name', (target) => {
     const id = ticketId!;
     const first = engine();
     await first.start();
-    const due = async () =>
-      (
-        await h.store.db
-          .selectFrom('tickets')
-          .select('clock_due_at')
-          .where('id', '=', Number(id))
-          .executeTakeFirstOrThrow()
-      ).clock_due_at;
+    const due = () => clockDueAt(h, id);
     const events = async () => clockEvents((await h.service.get(id))!.events);
 
     // Response due 13:00 New York (4 business hours); warned at three quarters, 12:00.

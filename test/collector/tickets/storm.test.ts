@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ObservationInput } from '../../../collector/tickets/ticket-service.js';
 import { storeTargets } from '../../support/stores.js';
 import {
+  clockDueAt,
   engineer,
   observation,
   rowsAndLogs,
@@ -73,16 +74,8 @@ describe.each(storeTargets)('storms on $name', (target) => {
     expect((await h.service.get(parentId))!.view.children).toContain(d.ticketId);
     expect(await parents()).toHaveLength(1);
     // Opened under the parent, it has no clocks of its own: nothing for the clock engine.
-    const dueAt = async (id: string) =>
-      (
-        await h.store.db
-          .selectFrom('tickets')
-          .select('clock_due_at')
-          .where('id', '=', Number(id))
-          .executeTakeFirstOrThrow()
-      ).clock_due_at;
-    expect(await dueAt(d.ticketId!)).toBeNull();
-    expect(await dueAt(parentId)).not.toBeNull();
+    expect(await clockDueAt(h, d.ticketId!)).toBeNull();
+    expect(await clockDueAt(h, parentId)).not.toBeNull();
   });
 
   it('raises the parent to the most severe child', async () => {
