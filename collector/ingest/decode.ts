@@ -48,28 +48,53 @@ export function decodeDelivery(topic: string, payload: Buffer, receivedAt: Date)
   return decodeParsing(topic, payload, receivedAt).decoded;
 }
 
+/** A dead letter as `decodeParsing` gives it (a function of its own, not a closure made for every message). */
+function rejected(
+  topic: string,
+  payload: Buffer,
+  receivedAt: Date,
+  code: DeadLetterInput['code'],
+  reason: string,
+): { decoded: Decoded } {
+  return { decoded: { ok: false, deadLetter: { topic, payload, code, reason, receivedAt } } };
+}
+
 /** As `decodeDelivery`, with the payload's JSON as parsed, before validation dropped anything. */
 function decodeParsing(
   topic: string,
   payload: Buffer,
   receivedAt: Date,
 ): { decoded: Decoded; json?: unknown } {
-  const reject = (code: DeadLetterInput['code'], reason: string) => ({
-    decoded: { ok: false, deadLetter: { topic, payload, code, reason, receivedAt } } as const,
-  });
   const parsed = parseTopic(topic);
-  if ('error' in parsed) return reject('BF_TOPIC_INVALID', parsed.error);
+  if ('error' in parsed)
+    return rejected(topic, payload, receivedAt, 'BF_TOPIC_INVALID', parsed.error);
 
   let json: unknown;
   try {
     json = JSON.parse(payload.toString('utf8'));
   } catch (error) {
-    return reject('BF_MESSAGE_INVALID', `payload is not JSON: ${(error as Error).message}`);
+    return rejected(
+      topic,
+      payload,
+      receivedAt,
+      'BF_MESSAGE_INVALID',
+      `payload is not JSON: ${(error as Error).message}`,
+    );
   }
   const result = validateMessage(parsed.kind, json);
-  if (!result.ok) return reject('BF_MESSAGE_INVALID', `${parsed.kind}: ${result.reason}`);
+  if (!result.ok)
+    return rejected(
+      topic,
+      payload,
+      receivedAt,
+      'BF_MESSAGE_INVALID',
+      `${parsed.kind}: ${result.reason}`,
+    );
   if (result.message.bladeId !== parsed.blade) {
-    return reject(
+    return rejected(
+      topic,
+      payload,
+      receivedAt,
       'BF_TOPIC_INVALID',
       `topic names blade "${parsed.blade}" but the payload is from "${result.message.bladeId}"`,
     );
@@ -77,7 +102,10 @@ function decodeParsing(
   if ('signal' in result.message) {
     const origin = SIGNALS[result.message.signal].origin;
     if (origin !== 'agent') {
-      return reject(
+      return rejected(
+        topic,
+        payload,
+        receivedAt,
         'BF_MESSAGE_INVALID',
         `event: signal "${result.message.signal}" is raised by the ${origin === 'fleet' ? 'collector' : 'API'}, never by an agent`,
       );
