@@ -4,6 +4,8 @@ import type { Verdict } from './decode.js';
 import { ACK_DEFERRED, sendPuback } from './deferred-ack.js';
 import { withoutPassword } from '../../shared/redact-url.js';
 
+const noTrace = (): void => undefined;
+
 /** What the session needs to connect: plain data, so it can cross to the ingest thread. */
 export interface MqttSessionOptions {
   url: string;
@@ -130,6 +132,9 @@ export class MqttSession {
       ...(o.certFile ? { cert: readFileSync(o.certFile) } : {}),
       ...(o.keyFile ? { key: readFileSync(o.keyFile) } : {}),
       rejectUnauthorized: o.rejectUnauthorized ?? true,
+      // mqtt.js traces every packet through `debug`, which costs even when off; its trace is
+      // still there with DEBUG set.
+      ...(process.env.DEBUG ? {} : { log: noTrace }),
       ...(o.protocolVersion === 5
         ? {
             properties: {
