@@ -83,6 +83,13 @@ export class BladeCache {
   /** When (receive time, ms) each blade's heard columns were last written. */
   private writtenAt = new Map<string, number>();
   private unwritten = new Map<string, Unwritten>();
+  /**
+   * The unwritten blades by when their rows were last written: a batch's receive time, so a few
+   * hundred groups however many blades, and `due` looks at groups rather than at every blade.
+   */
+  private unwrittenSince = new Map<number, Set<string>>();
+  /** Unwritten blades whose rows' write times were forgotten (`invalidate`): due at once. */
+  private unwrittenUntimed = new Set<string>();
   /** Sites known to be stored, and when (receive time, ms) each frame's row was last written. */
   private sites = new Set<string>();
   private framesWrittenAt = new Map<string, number>();
@@ -138,9 +145,9 @@ export class BladeCache {
   /** Unwritten blades whose rows are due (written `intervalMs` before `atMs` or longer ago). */
   due(atMs: number, intervalMs: number): Unwritten[] {
     const out: Unwritten[] = [];
-    for (const [id, entry] of this.unwritten) {
-      const at = this.writtenAt.get(id);
-      if (at === undefined || atMs - at >= intervalMs) out.push(entry);
+    for (const id of this.unwrittenUntimed) out.push(this.unwritten.get(id)!);
+    for (const [at, ids] of this.unwrittenSince) {
+      if (atMs - at >= intervalMs) for (const id of ids) out.push(this.unwritten.get(id)!);
     }
     return out;
   }
@@ -186,12 +193,8 @@ export class BladeCache {
       if (epoch === this.generation) this.placesWritten(writes.sites, writes.frames, writes.atMs);
       for (const blade of blades) {
         const unwritten = writes.deferred.get(blade.blade_id);
-        if (unwritten) {
-          this.unwritten.set(blade.blade_id, unwritten);
-        } else {
-          this.unwritten.delete(blade.blade_id);
-          this.writtenAt.set(blade.blade_id, writes.atMs);
-        }
+        if (unwritten) this.leftUnwritten(blade.blade_id, unwritten);
+        else this.written(blade.blade_id, writes.atMs);
       }
       this.flushed(writes.flushed);
     }
@@ -221,9 +224,33 @@ export class BladeCache {
     for (const entry of entries) {
       const id = entry.blade.blade_id;
       if (this.unwritten.get(id) !== entry) continue;
-      this.unwritten.delete(id);
-      this.writtenAt.set(id, Date.parse(entry.blade.last_seen_at));
+      this.written(id, Date.parse(entry.blade.last_seen_at));
     }
+  }
+
+  /** A blade committed with its heard columns left out of its row. */
+  private leftUnwritten(id: string, entry: Unwritten): void {
+    if (!this.unwritten.has(id)) {
+      const at = this.writtenAt.get(id);
+      if (at === undefined) this.unwrittenUntimed.add(id);
+      else {
+        let ids = this.unwrittenSince.get(at);
+        if (!ids) this.unwrittenSince.set(at, (ids = new Set()));
+        ids.add(id);
+      }
+    }
+    this.unwritten.set(id, entry);
+  }
+
+  /** A blade's row written whole, its heard columns as of `atMs` (receive time, ms). */
+  private written(id: string, atMs: number): void {
+    if (this.unwritten.delete(id) && !this.unwrittenUntimed.delete(id)) {
+      const at = this.writtenAt.get(id)!;
+      const ids = this.unwrittenSince.get(at);
+      ids?.delete(id);
+      if (ids?.size === 0) this.unwrittenSince.delete(at);
+    }
+    this.writtenAt.set(id, atMs);
   }
 
   /**
@@ -234,6 +261,9 @@ export class BladeCache {
   invalidate(): void {
     this.generation++;
     this.blades.clear();
+    for (const ids of this.unwrittenSince.values())
+      for (const id of ids) this.unwrittenUntimed.add(id);
+    this.unwrittenSince.clear();
     this.writtenAt.clear();
     this.sites.clear();
     this.framesWrittenAt.clear();

@@ -44,6 +44,47 @@ describe('the blade cache', () => {
     expect(cache.size).toBe(1);
   });
 
+  it('finds the unwritten blades due for a write: written an interval ago, or at a time forgotten', () => {
+    const cache = new BladeCache();
+    const t0 = Date.parse('2026-01-05T13:00:00Z');
+    const writes = (atMs: number, deferred: string[] = []) => ({
+      deferred: new Map(deferred.map((id) => [id, { blade: blade(id), storedHead: 1 }])),
+      flushed: [],
+      atMs,
+      sites: [],
+      frames: [],
+    });
+    const ids = (atMs: number) =>
+      cache
+        .due(atMs, 1000)
+        .map((u) => u.blade.blade_id)
+        .sort();
+    // Rows written at t0 (b1, b2) and t0 + 400 (b3), then each left unwritten by later batches.
+    cache.committed(cache.epoch(), [blade('b1'), blade('b2')], writes(t0));
+    cache.committed(cache.epoch(), [blade('b3')], writes(t0 + 400));
+    cache.committed(cache.epoch(), [blade('b1'), blade('b2')], writes(t0 + 200, ['b1', 'b2']));
+    cache.committed(cache.epoch(), [blade('b3')], writes(t0 + 600, ['b3']));
+    // Left unwritten again: still due by its row's write time, not the later batch's.
+    cache.committed(cache.epoch(), [blade('b1')], writes(t0 + 900, ['b1']));
+    expect(ids(t0 + 999)).toEqual([]);
+    expect(ids(t0 + 1000)).toEqual(['b1', 'b2']);
+    expect(ids(t0 + 1400)).toEqual(['b1', 'b2', 'b3']);
+    // b2's row written with a batch: no longer due, nor left unwritten.
+    cache.committed(cache.epoch(), [blade('b2')], writes(t0 + 1100));
+    expect(ids(t0 + 1400)).toEqual(['b1', 'b3']);
+    // Written as due (the timer, or another batch): gone.
+    cache.flushed(cache.due(t0 + 1400, 1000).filter((u) => u.blade.blade_id === 'b3'));
+    expect(ids(t0 + 5000)).toEqual(['b1']);
+    // Write times forgotten: every blade left unwritten is due at once, and leaves when written.
+    cache.committed(cache.epoch(), [blade('b4')], writes(t0 + 1500));
+    cache.committed(cache.epoch(), [blade('b4')], writes(t0 + 1600, ['b4']));
+    cache.invalidate();
+    expect(ids(t0 + 1601)).toEqual(['b1', 'b4']);
+    cache.committed(cache.epoch(), [blade('b1')], writes(t0 + 1700));
+    expect(ids(t0 + 1701)).toEqual(['b4']);
+    expect(cache.pending().map((u) => u.blade.blade_id)).toEqual(['b4']);
+  });
+
   it('starts again rather than grow without end', () => {
     const cache = new BladeCache();
     const many = Array.from({ length: 100_001 }, (_, i) => blade(`b${i}`));
