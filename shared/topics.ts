@@ -34,6 +34,10 @@ export function buildTopic(address: TopicAddress, kind: MessageKind): string {
   return `${TOPIC_ROOT}/${address.site}/${address.frame}/${address.blade}/${kind}`;
 }
 
+function badSegment(name: string, value: string): { error: string } | null {
+  return isValidSegment(value) ? null : { error: `topic ${name} "${value}" is not a valid name` };
+}
+
 /** Parses a topic; returns a reason string instead of throwing so ingest can dead-letter it. */
 export function parseTopic(topic: string): ParsedTopic | { error: string } {
   // Runs for every message on both ingest threads: no allocation beyond the split.
@@ -42,14 +46,8 @@ export function parseTopic(topic: string): ParsedTopic | { error: string } {
     return { error: `topic "${topic}" is not ${TOPIC_ROOT}/<site>/<frame>/<blade>/<kind>` };
   }
   const [, , site, frame, blade, kind] = parts as [string, string, string, string, string, string];
-  const bad = !isValidSegment(site)
-    ? (['site', site] as const)
-    : !isValidSegment(frame)
-      ? (['frame', frame] as const)
-      : !isValidSegment(blade)
-        ? (['blade', blade] as const)
-        : null;
-  if (bad) return { error: `topic ${bad[0]} "${bad[1]}" is not a valid name` };
+  const bad = badSegment('site', site) ?? badSegment('frame', frame) ?? badSegment('blade', blade);
+  if (bad) return bad;
   if (!(MESSAGE_KINDS as readonly string[]).includes(kind)) {
     return { error: `topic kind "${kind}" is not one of ${MESSAGE_KINDS.join(', ')}` };
   }

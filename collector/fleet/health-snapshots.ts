@@ -25,9 +25,9 @@ const SUFFIX =
 /**
  * Stores a batch's health snapshots, each under its message's identity; returns each message's
  * snapshot id, in the order of `messages`, undefined for those stored before. The snapshot is
- * the identity row of a health
- * message: a redelivered or replayed one (the same payload, its observation time included)
- * conflicts on the unique key, which leads with that time so a batch's rows land together.
+ * the identity row of a health message: a redelivered or replayed one (the same payload, its
+ * observation time included) conflicts on the unique key, which leads with that time so a
+ * batch's rows land together.
  *
  * Each names the blade's snapshot before it (`prev_id`: the blade's latest as `latestOf` gives it,
  * then the batch's own). A blade with several messages in the batch has them stored in rounds,

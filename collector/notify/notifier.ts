@@ -191,8 +191,8 @@ export class Notifier {
   private async queueBatch({ events, tx }: FeedBatch): Promise<number> {
     const logs = new Map<string, AnyTicketEvent[]>();
     const deliveries: NewDelivery[] = [];
+    // The feed hands over only the types some receiver wants (its `types`).
     for (const stored of events) {
-      if (!this.router.wants(stored.event.type)) continue;
       try {
         let log = logs.get(stored.event.ticketId);
         if (!log || log[log.length - 1]!.seq < stored.event.seq) {

@@ -48,10 +48,16 @@ export function stormEligible(opened: OpenedData): boolean {
 }
 
 /** What storm detection reads of a frame's tickets. */
-export type FrameTicket = Pick<
-  TicketRow,
-  'id' | 'signal' | 'blade_id' | 'severity' | 'detected_at' | 'environment'
->;
+const FRAME_FIELDS = [
+  'id',
+  'signal',
+  'blade_id',
+  'severity',
+  'detected_at',
+  'environment',
+] as const satisfies readonly (keyof TicketRow)[];
+export type FrameTicket = Pick<TicketRow, (typeof FRAME_FIELDS)[number]>;
+const FRAME_COLUMNS = FRAME_FIELDS.map((c) => `"${c}"`).join(', ');
 
 const LOCK_FRAME = statement('select pg_advisory_xact_lock(hashtext(?))');
 
@@ -59,7 +65,6 @@ const LOCK_FRAME = statement('select pg_advisory_xact_lock(hashtext(?))');
  * Two index seeks in one statement: the frame's storm parent by its fingerprint, and its recent
  * open faults without a parent (tickets_open_frame), never the frame's whole history.
  */
-const FRAME_COLUMNS = '"id", "signal", "blade_id", "severity", "detected_at", "environment"';
 const FRAME_SITUATION = statement(
   `select ${FRAME_COLUMNS} from "tickets" where "active_fingerprint" = ? union all ` +
     `select ${FRAME_COLUMNS} from "tickets" where "site_id" = ? and "frame_id" = ? ` +
